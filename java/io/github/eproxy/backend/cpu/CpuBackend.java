@@ -1,0 +1,139 @@
+package io.github.eproxy.backend.cpu;
+
+import io.github.eproxy.backend.Backend;
+import io.github.eproxy.backend.LossCurve;
+import io.github.eproxy.backend.TrainingRun;
+import io.github.eproxy.graph.Node;
+import io.github.eproxy.graph.Op;
+import io.github.eproxy.plan.Plan;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reference backend: Java kernels over native memory, convolutions through OpenBLAS sgemm,
+ * each step split over {@code threads} threads. Memory is kept between runs and grows only when a
+ * larger plan arrives; the iterations themselves allocate nothing. Bit-for-bit deterministic for a
+ * given thread count. Not thread-safe: use one instance per thread.
+ */
+public final class CpuBackend implements Backend {
+    private final Memory memory = new Memory();
+    private final WorkerPool pool;
+    private Plan lastPlan;
+
+    /** @param threads threads per step; plans must be made for at least this many ({@code Planner}) */
+    public CpuBackend(int threads) {
+        this.pool = new WorkerPool(threads);
+    }
+
+    public int threads() {
+        return pool.parts();
+    }
+
+    /** Native bytes held. */
+    public long nativeBytes() {
+        return memory.bytes();
+    }
+
+    @Override
+    public LossCurve train(TrainingRun run) {
+        Plan plan = run.plan();
+        if (plan.threads < pool.parts()) {
+            throw new IllegalArgumentException("plan was made for " + plan.threads + " threads, backend runs "
+                    + pool.parts() + ": plan with new Planner(" + pool.parts() + ", ...)");
+        }
+        memory.ensure(plan.arenaSize, plan.paramSize);
+        memory.params.copyIn(run.params());
+        memory.momentum.zero(0, plan.paramSize);
+        memory.grads.zero(0, plan.paramSize);
+        memory.arena.copyIn(plan.act[0], run.input());
+        for (int t = 0; t < run.targets().length; t++) {
+            memory.arena.copyIn(plan.target[t], run.targets()[t]);
+        }
+        Step[] steps = new Step[plan.net.nodes().size()];
+        List<MseStep> losses = new ArrayList<>();
+        for (int id : plan.forward) {
+            steps[id] = compile(plan, plan.node(id));
+            if (steps[id] instanceof MseStep mse) {
+                losses.add(mse);
+            }
+        }
+        SgdStep sgd = new SgdStep(plan, memory, run.sgd());
+        double[] train = new double[run.iterations()];
+        double[] eval = new double[run.iterations()];
+        for (int it = 0; it < run.iterations(); it++) {
+            for (int id : plan.forward) {
+                pool.run(steps[id], false);
+            }
+            for (MseStep mse : losses) {
+                train[it] += mse.loss();
+                eval[it] += mse.loss() * mse.evalWeight();
+            }
+            if (it == run.iterations() - 1) {
+                break;
+            }
+            backward(plan, steps);
+            pool.run(sgd, false);
+        }
+        lastPlan = plan;
+        return new LossCurve(train, eval);
+    }
+
+    private void backward(Plan plan, Step[] steps) {
+        for (int i = 0; i < plan.backward.length; i++) {
+            for (int id : plan.zeroBefore[i]) {
+                memory.arena.zero(plan.grad[id], plan.node(id).shape().numel());
+            }
+            Step step = steps[plan.backward[i]];
+            pool.run(step, true);
+            step.afterBackward();
+        }
+    }
+
+    @Override
+    public float[] params() {
+        if (lastPlan == null) {
+            throw new IllegalStateException("no training run yet");
+        }
+        return memory.params.copyOut(lastPlan.paramSize);
+    }
+
+    /** Parameter gradients of the last backward pass (for tests). */
+    float[] grads() {
+        return memory.grads.copyOut(lastPlan.paramSize);
+    }
+
+    private Step compile(Plan plan, Node node) {
+        Op op = node.op();
+        if (op instanceof Op.Conv2d) {
+            return new ConvStep(plan, node, memory, pool.parts());
+        }
+        if (op instanceof Op.BatchNorm) {
+            return new BatchNormStep(plan, node, memory);
+        }
+        if (op instanceof Op.Relu) {
+            return new ReluStep(plan, node, memory);
+        }
+        if (op instanceof Op.AvgPool || op instanceof Op.MaxPool) {
+            return new PoolStep(plan, node, memory);
+        }
+        if (op instanceof Op.Add || op instanceof Op.Identity || op instanceof Op.Zero) {
+            return new ElementwiseStep(plan, node, memory);
+        }
+        if (op instanceof Op.Concat || op instanceof Op.Slice) {
+            return new ChannelStep(plan, node, memory);
+        }
+        if (op instanceof Op.Resize) {
+            return new ResizeStep(plan, node, memory);
+        }
+        if (op instanceof Op.MseLoss) {
+            return new MseStep(plan, node, memory);
+        }
+        throw new IllegalArgumentException(node + ": no CPU kernel for op " + op.kind());
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        memory.close();
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.eproxy.backend.cpu;
+
+import io.github.eproxy.graph.Node;
+import io.github.eproxy.graph.Op;
+import io.github.eproxy.plan.Plan;
+
+/**
+ * {@code F.mse_loss(pred, target)} (mean over all elements, accumulated in double);
+ * dpred += 2 (pred - target) / numel. Runs on one thread so the sum is deterministic.
+ */
+final class MseStep extends Step {
+    private final int size;
+    private final int target;
+    private double loss;
+
+    MseStep(Plan plan, Node node, Memory m) {
+        super(plan, node, m);
+        size = plan.net.node(node.input(0)).shape().numel();
+        target = plan.target[((Op.MseLoss) node.op()).target()];
+    }
+
+    double loss() {
+        return loss;
+    }
+
+    double evalWeight() {
+        return ((Op.MseLoss) node.op()).evalWeight();
+    }
+
+    @Override
+    void forward(int part, int parts) {
+        if (part != 0) {
+            return;
+        }
+        int x = in(0);
+        double s = 0;
+        for (int i = 0; i < size; i++) {
+            double d = a.get(x + i) - a.get(target + i);
+            s += d * d;
+        }
+        loss = s / size;
+    }
+
+    @Override
+    void backward(int part, int parts) {
+        int dx = din(0);
+        if (dx < 0) {
+            return;
+        }
+        float scale = 2f / size;
+        int x = in(0);
+        for (int i = lo(size, part, parts); i < hi(size, part, parts); i++) {
+            a.put(dx + i, a.get(dx + i) + scale * (a.get(x + i) - a.get(target + i)));
+        }
+    }
+}

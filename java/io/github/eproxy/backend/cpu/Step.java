@@ -1,0 +1,85 @@
+package io.github.eproxy.backend.cpu;
+
+import io.github.eproxy.graph.Node;
+import io.github.eproxy.plan.Plan;
+import java.nio.FloatBuffer;
+
+/**
+ * One node of a plan, bound to the backend's memory. {@code forward} and {@code backward} do a
+ * share {@code part} of {@code parts} of the work (split over images or channels so that parts never
+ * write the same element); {@code afterBackward} runs once on the calling thread after all parts.
+ * Backward steps accumulate into input gradients ({@code +=}) and write parameter gradients ({@code =}).
+ */
+abstract class Step {
+    final Plan plan;
+    final Node node;
+    final FloatBuffer a;
+    final FloatBuffer p;
+    final FloatBuffer g;
+
+    Step(Plan plan, Node node, Memory m) {
+        this.plan = plan;
+        this.node = node;
+        this.a = m.arena.buffer();
+        this.p = m.params.buffer();
+        this.g = m.grads.buffer();
+    }
+
+    abstract void forward(int part, int parts);
+
+    abstract void backward(int part, int parts);
+
+    void afterBackward() {
+    }
+
+    final void run(boolean backward, int part, int parts) {
+        if (backward) {
+            backward(part, parts);
+        } else {
+            forward(part, parts);
+        }
+    }
+
+    /** Arena offset of this node's output. */
+    final int out() {
+        return plan.act[node.id()];
+    }
+
+    /** Arena offset of input {@code i}'s output. */
+    final int in(int i) {
+        return plan.act[node.input(i)];
+    }
+
+    /** Arena offset of this node's output gradient. */
+    final int dout() {
+        return plan.grad[node.id()];
+    }
+
+    /** Arena offset of input {@code i}'s gradient, or -1 if it needs none. */
+    final int din(int i) {
+        return plan.needsGrad[node.input(i)] ? plan.grad[node.input(i)] : -1;
+    }
+
+    final int param(int i) {
+        return plan.paramOffset[node.params()[i]];
+    }
+
+    final boolean trainable(int i) {
+        return plan.net.params().get(node.params()[i]).trainable();
+    }
+
+    static int lo(int total, int part, int parts) {
+        return (int) ((long) total * part / parts);
+    }
+
+    static int hi(int total, int part, int parts) {
+        return (int) ((long) total * (part + 1) / parts);
+    }
+
+    /** dst[i] += src[i] for {@code count} floats. */
+    static void accumulate(FloatBuffer buf, int dst, int src, int count) {
+        for (int i = 0; i < count; i++) {
+            buf.put(dst + i, buf.get(dst + i) + buf.get(src + i));
+        }
+    }
+}

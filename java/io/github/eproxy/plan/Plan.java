@@ -1,0 +1,82 @@
+package io.github.eproxy.plan;
+
+import io.github.eproxy.graph.Net;
+import io.github.eproxy.graph.Node;
+import java.util.List;
+
+/**
+ * A net laid out for training: the forward steps in order, the backward steps in reverse, and every
+ * tensor an offset (in floats) into one activation arena; parameters, their gradients and momentum
+ * share one layout in a second arena, trainable tensors first so that SGD is one pass over
+ * {@code [0, trainableSize)}. Offsets are -1 where a tensor does not exist. Plans are immutable;
+ * arrays are exposed for the backends and must not be modified.
+ */
+public final class Plan {
+    /** Nodes that are not ancestors of a loss are dropped: they are neither run nor allocated. */
+    public final Net net;
+    /** Node ids run forward, in order (the input node is not a step). */
+    public final int[] forward;
+    /** Node ids run backward, in order (reverse topological). */
+    public final int[] backward;
+    /** Output of each node. */
+    public final int[] act;
+    /** Gradient of the loss with respect to each node's output (accumulated with +=). */
+    public final int[] grad;
+    /** State a node saves from forward for backward (batch norm: mean and inverse std per channel). */
+    public final int[] saved;
+    /** Scratch space of each node's forward step and of its backward step, live during that step only. */
+    public final int[] fwdWorkspace;
+    public final int[] bwdWorkspace;
+    /** Fixed target tensor of each target index. */
+    public final int[] target;
+    /** For each backward step: nodes whose gradient buffer is zeroed before the step runs. */
+    public final int[][] zeroBefore;
+    /** Whether each node's output gradient is needed (it depends on a trainable parameter). */
+    public final boolean[] needsGrad;
+    /** Floats in the activation arena. */
+    public final int arenaSize;
+    /** Sum of the sizes of all arena tensors, as if none shared memory. */
+    public final long unsharedSize;
+    /** Threads the workspaces were sized for. */
+    public final int threads;
+    /** Offset of each parameter in the parameter arena. */
+    public final int[] paramOffset;
+    public final int paramSize;
+    public final int trainableSize;
+
+    Plan(Net net, int[] forward, int[] backward, int[] act, int[] grad, int[] saved, int[] fwdWorkspace,
+            int[] bwdWorkspace, int[] target, int[][] zeroBefore, boolean[] needsGrad, int arenaSize,
+            long unsharedSize, int threads, int[] paramOffset, int paramSize, int trainableSize) {
+        this.net = net;
+        this.forward = forward;
+        this.backward = backward;
+        this.act = act;
+        this.grad = grad;
+        this.saved = saved;
+        this.fwdWorkspace = fwdWorkspace;
+        this.bwdWorkspace = bwdWorkspace;
+        this.target = target;
+        this.zeroBefore = zeroBefore;
+        this.needsGrad = needsGrad;
+        this.arenaSize = arenaSize;
+        this.unsharedSize = unsharedSize;
+        this.threads = threads;
+        this.paramOffset = paramOffset;
+        this.paramSize = paramSize;
+        this.trainableSize = trainableSize;
+    }
+
+    public Node node(int id) {
+        return net.node(id);
+    }
+
+    /** Loss node ids. */
+    public List<Integer> losses() {
+        return net.losses();
+    }
+
+    /** Number of target tensors the run must supply. */
+    public int targetCount() {
+        return target.length;
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.eproxy.backend.cpu;
+
+import io.github.eproxy.backend.LossCurve;
+import io.github.eproxy.backend.SgdSettings;
+import io.github.eproxy.backend.TrainingRun;
+import io.github.eproxy.graph.Net;
+import io.github.eproxy.graph.Node;
+import io.github.eproxy.graph.Op;
+import io.github.eproxy.plan.ParamInit;
+import io.github.eproxy.plan.Plan;
+import io.github.eproxy.plan.Planner;
+import io.github.eproxy.testing.Tensors;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Checks a net's backward pass against central finite differences of its training loss with
+ * respect to every trainable parameter. The forward pass runs in float32, the loss is summed and
+ * the difference quotient formed in double; with a step of 1e-3 on a loss of order 1 (float32
+ * rounding near 1e-7) the quotient's rounding error stays near 1e-4, under the bounds used here. ReLU and max pooling make
+ * the loss piecewise smooth: a coordinate whose step crosses a kink (its one-sided differences
+ * disagree by more than a fifth) says nothing about the backward pass and is left out; at most a
+ * quarter of the coordinates may be left out.
+ */
+final class GradCheck {
+    static final double STEP = 1e-3;
+
+    private GradCheck() {
+    }
+
+    /** Analytic and numeric gradients of the trainable parameters away from kinks, as {analytic, numeric}. */
+    static double[][] gradients(Net net, int threads, long seed) {
+        Plan plan = new Planner(threads, true).plan(net);
+        float[] params = ParamInit.initialValues(plan, seed);
+        float[] input = Tensors.random(net.input().shape().numel(), seed + 1);
+        float[][] targets = new float[plan.targetCount()][];
+        for (int loss : net.losses()) {
+            Node n = net.node(loss);
+            targets[((Op.MseLoss) n.op()).target()] = Tensors.random(net.node(n.input(0)).shape().numel(), seed + 2 + loss);
+        }
+        SgdSettings sgd = new SgdSettings(0.1f, 0.9f, 0f);
+        try (CpuBackend cpu = new CpuBackend(threads)) {
+            cpu.train(new TrainingRun(plan, params, input, targets, sgd, 2));
+            float[] grads = cpu.grads();
+            double center = loss(cpu, plan, params, input, targets, sgd);
+            double[] analytic = new double[plan.trainableSize];
+            double[] numeric = new double[plan.trainableSize];
+            int kept = 0;
+            for (int i = 0; i < plan.trainableSize; i++) {
+                float saved = params[i];
+                params[i] = (float) (saved + STEP);
+                double up = loss(cpu, plan, params, input, targets, sgd);
+                params[i] = (float) (saved - STEP);
+                double down = loss(cpu, plan, params, input, targets, sgd);
+                params[i] = saved;
+                double right = (up - center) / STEP;
+                double left = (center - down) / STEP;
+                if (Math.abs(right - left) > 0.2 * Math.max(Math.abs(right), Math.abs(left)) + 1e-3) {
+                    continue;
+                }
+                analytic[kept] = grads[i];
+                numeric[kept++] = (up - down) / (2 * STEP);
+            }
+            if (kept < 0.75 * plan.trainableSize) {
+                throw new AssertionError("only " + kept + " of " + plan.trainableSize + " coordinates are away from kinks");
+            }
+            return new double[][] {Arrays.copyOf(analytic, kept), Arrays.copyOf(numeric, kept)};
+        }
+    }
+
+    private static double loss(CpuBackend cpu, Plan plan, float[] params, float[] input, float[][] targets, SgdSettings sgd) {
+        LossCurve c = cpu.train(new TrainingRun(plan, params, input, targets, sgd, 1));
+        return c.train()[0];
+    }
+
+    static void check(String name, Net net, double atol, double rtol) {
+        long seed = new SplittableRandom().nextLong();
+        double[][] g = gradients(net, 2, seed);
+        Tensors.assertClose(name + " (seed " + seed + ")", g[1], g[0], atol, rtol);
+    }
+}
