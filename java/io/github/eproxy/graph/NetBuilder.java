@@ -102,9 +102,7 @@ public final class NetBuilder {
 
     /** Adds an MSE loss of {@code prediction} against run-time target number {@code target}. */
     public int mseLoss(int prediction, int target, double evalWeight) {
-        int id = add(new Op.MseLoss(target, evalWeight), prediction);
-        losses.add(id);
-        return id;
+        return add(new Op.MseLoss(target, evalWeight), prediction);
     }
 
     /** Adds {@code op} reading {@code inputs}; the general entry point behind the helpers above. */
@@ -128,6 +126,9 @@ public final class NetBuilder {
         String name = scope.isEmpty() ? "n" + id : scope + ".n" + id;
         int[] p = createParams(op, in, name);
         nodes.add(new Node(id, name, op, inputs.clone(), out, p));
+        if (op instanceof Op.MseLoss) {
+            losses.add(id);
+        }
         return id;
     }
 

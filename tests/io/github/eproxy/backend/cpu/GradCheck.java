@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * the difference quotient formed in double; with a step of 1e-3 on a loss of order 1 (float32
  * rounding near 1e-7) the quotient's rounding error stays near 1e-4, under the bounds used here. ReLU and max pooling make
  * the loss piecewise smooth: a coordinate whose step crosses a kink (its one-sided differences
- * disagree by more than a fifth) says nothing about the backward pass and is left out; at most a
+ * disagree by more than the curvature of a smooth loss allows) says nothing about the backward pass and is left out; at most a
  * quarter of the coordinates may be left out.
  */
 final class GradCheck {
@@ -55,7 +55,7 @@ final class GradCheck {
                 params[i] = saved;
                 double right = (up - center) / STEP;
                 double left = (center - down) / STEP;
-                if (Math.abs(right - left) > 0.2 * Math.max(Math.abs(right), Math.abs(left)) + 1e-3) {
+                if (Math.abs(right - left) > 0.05 * Math.max(Math.abs(right), Math.abs(left)) + 1e-3) {
                     continue;
                 }
                 analytic[kept] = grads[i];

@@ -1,0 +1,67 @@
+package io.github.eproxy.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.eproxy.backend.LossCurve;
+import io.github.eproxy.backend.SgdSettings;
+import io.github.eproxy.backend.TrainingRun;
+import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.graph.Net;
+import io.github.eproxy.graph.NetBuilder;
+import io.github.eproxy.graph.Shape;
+import io.github.eproxy.testing.Tensors;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+
+    private static Net chain() {
+        NetBuilder b = new NetBuilder(new Shape(2, 3, 16, 16));
+        int x = b.input();
+        for (int i = 0; i < 6; i++) {
+            x = b.relu(b.batchNorm(b.conv(x, 8, 3, 1, 1, false), true));
+        }
+        int unused = b.conv(x, 4, 1, 1, 0, true);
+        b.mseLoss(b.conv(b.avgPool(x, 2, 2, 0), 4, 3, 1, 1, true), 0, 1.0);
+        assertTrue(unused > 0);
+        return b.build();
+    }
+
+    @Test
+    void arenaIsSmallerThanAllTensorsTogether() {
+        Plan plan = new Planner(2, true).plan(chain());
+        assertTrue(plan.arenaSize < plan.unsharedSize, plan.arenaSize + " vs " + plan.unsharedSize);
+        Plan noReuse = new Planner(2, false).plan(chain());
+        assertTrue(noReuse.arenaSize >= noReuse.unsharedSize);
+    }
+
+    @Test
+    void nodesThatFeedNoLossAreDropped() {
+        Net net = chain();
+        Plan plan = new Planner(1, true).plan(net);
+        int unused = net.nodes().size() - 4;
+        assertEquals(-1, plan.act[unused]);
+        for (int id : plan.forward) {
+            assertTrue(id != unused);
+        }
+    }
+
+    @Test
+    void reuseDoesNotChangeResults() {
+        Net net = chain();
+        Plan shared = new Planner(2, true).plan(net);
+        Plan separate = new Planner(2, false).plan(net);
+        float[] params = ParamInit.initialValues(shared, 11);
+        float[] input = Tensors.random(net.input().shape().numel(), 12);
+        float[][] target = {Tensors.random(2 * 4 * 8 * 8, 13)};
+        SgdSettings sgd = new SgdSettings(0.5f, 0.9f, 4e-5f);
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            LossCurve a = cpu.train(new TrainingRun(shared, params, input, target, sgd, 5));
+            float[] pa = cpu.params();
+            LossCurve b = cpu.train(new TrainingRun(separate, params, input, target, sgd, 5));
+            assertArrayEquals(a.train(), b.train());
+            assertArrayEquals(pa, cpu.params());
+        }
+    }
+}
