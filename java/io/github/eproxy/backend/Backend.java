@@ -12,6 +12,9 @@ public interface Backend extends AutoCloseable {
     /** The parameter values at the end of the last run. */
     float[] params();
 
+    /** The output of a loss's prediction node in the last run's final forward pass. */
+    float[] prediction(int lossNode);
+
     @Override
     void close();
 }

@@ -1,5 +1,8 @@
 package io.github.eproxy.graph;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * How a convolution's weight and bias are initialised, with PyTorch's fan conventions
  * ({@code torch.nn.init._calculate_fan_in_and_fan_out}): fan_in = in/groups * k * k,
@@ -15,6 +18,7 @@ public enum Init {
     KAIMING_NORMAL;
 
     /** Parses the reference's names: {@code xavier_uniform}, {@code kaiming_normal}, {@code pytorch_default}. */
+    @JsonCreator
     public static Init parse(String name) {
         for (Init i : values()) {
             if (i.name().equalsIgnoreCase(name)) {
@@ -25,6 +29,7 @@ public enum Init {
                 + java.util.Arrays.toString(values()).toLowerCase() + ")");
     }
 
+    @JsonValue
     public String id() {
         return name().toLowerCase();
     }

@@ -5,8 +5,9 @@ import io.github.eproxy.graph.Param;
 import java.util.SplittableRandom;
 
 /**
- * Initial parameter values in a plan's layout, drawn from one seeded generator in parameter order,
- * with {@code torch.nn.init}'s formulas: default Conv2d init U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for
+ * Initial parameter values in a plan's layout, drawn in parameter order from a seeded generator:
+ * one stream for trainable and another for frozen tensors, so that a frozen layer of the same shape
+ * (Eproxy's barrier) gets the same values in every network. Formulas follow {@code torch.nn.init}'s formulas: default Conv2d init U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for
  * weight and bias; Xavier (bias 0.01 as the reference sets it); Kaiming with mode fan_out and ReLU
  * gain (bias 0); batch norm weight 1, bias 0.
  */
@@ -15,10 +16,12 @@ public final class ParamInit {
     }
 
     public static float[] initialValues(Plan plan, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplittableRandom trainable = new SplittableRandom(seed);
+        SplittableRandom frozen = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
         float[] values = new float[plan.paramSize];
         for (int i = 0; i < plan.net.params().size(); i++) {
             Param p = plan.net.params().get(i);
+            SplittableRandom rng = p.trainable() ? trainable : frozen;
             int off = plan.paramOffset[i];
             for (int j = 0; j < p.numel(); j++) {
                 values[off + j] = draw(p, rng);

@@ -94,12 +94,21 @@ public final class CpuBackend implements Backend {
         if (lastPlan == null) {
             throw new IllegalStateException("no training run yet");
         }
-        return memory.params.copyOut(lastPlan.paramSize);
+        return memory.params.copyOut(0, lastPlan.paramSize);
+    }
+
+    @Override
+    public float[] prediction(int lossNode) {
+        if (lastPlan == null || !lastPlan.losses().contains(lossNode)) {
+            throw new IllegalArgumentException("node " + lossNode + " is not a loss of the last run");
+        }
+        int pred = lastPlan.node(lossNode).input(0);
+        return memory.arena.copyOut(lastPlan.act[pred], lastPlan.node(pred).shape().numel());
     }
 
     /** Parameter gradients of the last backward pass (for tests). */
     float[] grads() {
-        return memory.grads.copyOut(lastPlan.paramSize);
+        return memory.grads.copyOut(0, lastPlan.paramSize);
     }
 
     private Step compile(Plan plan, Node node) {

@@ -1,6 +1,5 @@
 package io.github.eproxy.backend.cpu;
 
-import java.nio.FloatBuffer;
 
 /**
  * Unfolds one image's channels into a [C*k*k, outH*outW] matrix (row = (c*k + ki)*k + kj), and the
@@ -29,26 +28,32 @@ final class Im2col {
         this.outW = outW;
     }
 
-    void unfold(FloatBuffer src, int x, FloatBuffer dst, int cols) {
+    void unfold(NativeFloats src, int x, NativeFloats dst, int cols) {
         int plane = outH * outW;
         for (int c = 0; c < channels; c++) {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
                     int row = cols + ((c * k + ki) * k + kj) * plane;
+                    int shift = kj * dilation - pad;
+                    int lo = firstInside(shift);
+                    int hi = endInside(shift);
                     for (int oh = 0; oh < outH; oh++) {
                         int ih = oh * stride - pad + ki * dilation;
                         int o = row + oh * outW;
-                        if (ih < 0 || ih >= h) {
-                            for (int ow = 0; ow < outW; ow++) {
-                                dst.put(o + ow, 0f);
-                            }
+                        if (ih < 0 || ih >= h || lo >= hi) {
+                            dst.zero(o, outW);
                             continue;
                         }
-                        int base = x + (c * h + ih) * w;
-                        for (int ow = 0; ow < outW; ow++) {
-                            int iw = ow * stride - pad + kj * dilation;
-                            dst.put(o + ow, iw >= 0 && iw < w ? src.get(base + iw) : 0f);
+                        int base = x + (c * h + ih) * w + shift;
+                        dst.zero(o, lo);
+                        if (stride == 1) {
+                            dst.copy(src, base + lo, o + lo, hi - lo);
+                        } else {
+                            for (int ow = lo; ow < hi; ow++) {
+                                dst.put(o + ow, src.get(base + ow * stride));
+                            }
                         }
+                        dst.zero(o + hi, outW - hi);
                     }
                 }
             }
@@ -56,28 +61,40 @@ final class Im2col {
     }
 
     /** dst image += fold(cols). */
-    void foldAdd(FloatBuffer src, int cols, FloatBuffer dst, int x) {
+    void foldAdd(NativeFloats src, int cols, NativeFloats dst, int x) {
         int plane = outH * outW;
         for (int c = 0; c < channels; c++) {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
                     int row = cols + ((c * k + ki) * k + kj) * plane;
+                    int shift = kj * dilation - pad;
+                    int lo = firstInside(shift);
+                    int hi = endInside(shift);
                     for (int oh = 0; oh < outH; oh++) {
                         int ih = oh * stride - pad + ki * dilation;
                         if (ih < 0 || ih >= h) {
                             continue;
                         }
-                        int base = x + (c * h + ih) * w;
+                        int base = x + (c * h + ih) * w + shift;
                         int o = row + oh * outW;
-                        for (int ow = 0; ow < outW; ow++) {
-                            int iw = ow * stride - pad + kj * dilation;
-                            if (iw >= 0 && iw < w) {
-                                dst.put(base + iw, dst.get(base + iw) + src.get(o + ow));
-                            }
+                        for (int ow = lo; ow < hi; ow++) {
+                            int i = base + ow * stride;
+                            dst.put(i, dst.get(i) + src.get(o + ow));
                         }
                     }
                 }
             }
         }
+    }
+
+    /** First output column whose input column ow*stride + shift is inside the image. */
+    private int firstInside(int shift) {
+        return shift >= 0 ? 0 : Math.min(outW, (-shift + stride - 1) / stride);
+    }
+
+    /** One past the last output column whose input column is inside the image. */
+    private int endInside(int shift) {
+        int last = w - 1 - shift;
+        return last < 0 ? 0 : Math.min(outW, last / stride + 1);
     }
 }

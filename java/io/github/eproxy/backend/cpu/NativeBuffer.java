@@ -1,37 +1,36 @@
 package io.github.eproxy.backend.cpu;
 
-import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * A growable block of native floats, the single owner of its memory. Java kernels see it as a
- * {@link FloatBuffer}, OpenBLAS as a {@link FloatPointer}; both views are replaced when it grows.
+ * A growable block of native floats, the single owner of its memory. Java kernels see it as
+ * {@link NativeFloats}, OpenBLAS as a {@link FloatPointer}; both views are replaced when it grows.
  */
 final class NativeBuffer implements AutoCloseable {
     private FloatPointer pointer;
-    private FloatBuffer buffer;
+    private NativeFloats floats;
     private long capacity;
 
     /** Makes room for at least {@code floats} elements; old contents are not kept. */
-    void ensure(long floats) {
-        if (floats <= capacity && pointer != null) {
+    void ensure(long count) {
+        if (count <= capacity && pointer != null) {
             return;
         }
         close();
-        capacity = Math.max(floats, 16);
+        capacity = Math.max(count, 16);
         pointer = new FloatPointer(capacity);
         if (pointer.isNull()) {
             throw new OutOfMemoryError("cannot allocate " + capacity * 4 + " bytes of native memory");
         }
-        buffer = pointer.asBuffer();
+        this.floats = new NativeFloats(pointer.address(), capacity);
     }
 
     FloatPointer pointer() {
         return pointer;
     }
 
-    FloatBuffer buffer() {
-        return buffer;
+    NativeFloats floats() {
+        return floats;
     }
 
     long capacity() {
@@ -39,22 +38,20 @@ final class NativeBuffer implements AutoCloseable {
     }
 
     void zero(int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            buffer.put(i, 0f);
-        }
+        floats.zero(from, count);
     }
 
     void copyIn(float[] values) {
-        buffer.put(0, values);
+        copyIn(0, values);
     }
 
     void copyIn(int offset, float[] values) {
-        buffer.put(offset, values);
+        pointer.position(offset).put(values).position(0);
     }
 
-    float[] copyOut(int count) {
+    float[] copyOut(int offset, int count) {
         float[] out = new float[count];
-        buffer.get(0, out);
+        pointer.position(offset).get(out).position(0);
         return out;
     }
 
@@ -63,7 +60,7 @@ final class NativeBuffer implements AutoCloseable {
         if (pointer != null) {
             pointer.close();
             pointer = null;
-            buffer = null;
+            floats = null;
             capacity = 0;
         }
     }

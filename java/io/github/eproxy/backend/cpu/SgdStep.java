@@ -2,7 +2,6 @@ package io.github.eproxy.backend.cpu;
 
 import io.github.eproxy.backend.SgdSettings;
 import io.github.eproxy.plan.Plan;
-import java.nio.FloatBuffer;
 
 /**
  * One {@code torch.optim.SGD} step over all trainable parameters at once (they are the prefix
@@ -10,12 +9,12 @@ import java.nio.FloatBuffer;
  * Split over elements.
  */
 final class SgdStep extends Step {
-    private final FloatBuffer momentum;
+    private final NativeFloats momentum;
     private final SgdSettings sgd;
 
     SgdStep(Plan plan, Memory m, SgdSettings sgd) {
         super(plan, null, m);
-        this.momentum = m.momentum.buffer();
+        this.momentum = m.momentum.floats();
         this.sgd = sgd;
     }
 

@@ -2,7 +2,6 @@ package io.github.eproxy.backend.cpu;
 
 import io.github.eproxy.graph.Node;
 import io.github.eproxy.plan.Plan;
-import java.nio.FloatBuffer;
 
 /**
  * One node of a plan, bound to the backend's memory. {@code forward} and {@code backward} do a
@@ -13,16 +12,16 @@ import java.nio.FloatBuffer;
 abstract class Step {
     final Plan plan;
     final Node node;
-    final FloatBuffer a;
-    final FloatBuffer p;
-    final FloatBuffer g;
+    final NativeFloats a;
+    final NativeFloats p;
+    final NativeFloats g;
 
     Step(Plan plan, Node node, Memory m) {
         this.plan = plan;
         this.node = node;
-        this.a = m.arena.buffer();
-        this.p = m.params.buffer();
-        this.g = m.grads.buffer();
+        this.a = m.arena.floats();
+        this.p = m.params.floats();
+        this.g = m.grads.floats();
     }
 
     abstract void forward(int part, int parts);
@@ -77,7 +76,7 @@ abstract class Step {
     }
 
     /** dst[i] += src[i] for {@code count} floats. */
-    static void accumulate(FloatBuffer buf, int dst, int src, int count) {
+    static void accumulate(NativeFloats buf, int dst, int src, int count) {
         for (int i = 0; i < count; i++) {
             buf.put(dst + i, buf.get(dst + i) + buf.get(src + i));
         }

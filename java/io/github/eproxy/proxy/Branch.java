@@ -1,0 +1,45 @@
+package io.github.eproxy.proxy;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One regression branch of Eproxy: a trainable transform (conv k x k with bias, ReLU, affine BN)
+ * from a backbone tap to {@code midChannels}, then the frozen barrier conv (with bias) to
+ * {@code outChannels}, regressed onto {@code level} times the sum of the selected features.
+ *
+ * @param tap             backbone tap: 0 final output, 1 before the second, 2 before the first down-sampling
+ * @param transformKernel 1, 3 or 7
+ * @param barrierKernel   1, 3 or 7
+ * @param midChannels     transform width
+ * @param outChannels     barrier width = target channels
+ * @param features        the target's features; must not be empty
+ * @param level           the target's scale
+ */
+public record Branch(int tap, int transformKernel, int barrierKernel, int midChannels, int outChannels,
+        List<Feature> features, double level) {
+
+    static final Set<Integer> KERNELS = Set.of(1, 3, 7);
+
+    public Branch {
+        features = List.copyOf(EnumSet.copyOf(features == null || features.isEmpty() ? EnumSet.noneOf(Feature.class) : features));
+        check(tap >= 0 && tap <= 2, "tap must be 0, 1 or 2, got " + tap);
+        check(KERNELS.contains(transformKernel), "transform kernel must be 1, 3 or 7, got " + transformKernel);
+        check(KERNELS.contains(barrierKernel), "barrier kernel must be 1, 3 or 7, got " + barrierKernel);
+        check(midChannels > 0 && outChannels > 0, "channels must be positive, got " + midChannels + " and " + outChannels);
+        check(!features.isEmpty(), "a branch needs at least one feature (an empty set would make an all-zero target)");
+        check(level > 0 && Double.isFinite(level), "level must be positive, got " + level);
+    }
+
+    /** The plain Eproxy branch: final output, 1x1 transform, 3x3 barrier, 128 channels, teacher target. */
+    public static Branch plain() {
+        return new Branch(0, 1, 3, 128, 128, List.of(Feature.NET), 1.0);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("branch: " + message);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.github.eproxy.proxy;
+
+import io.github.eproxy.backend.LossCurve;
+import io.github.eproxy.backend.SgdSettings;
+import io.github.eproxy.backend.TrainingRun;
+import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.graph.Net;
+import io.github.eproxy.graph.NetBuilder;
+import io.github.eproxy.graph.Node;
+import io.github.eproxy.graph.Shape;
+import io.github.eproxy.plan.ParamInit;
+import io.github.eproxy.plan.Plan;
+import io.github.eproxy.plan.Planner;
+import io.github.eproxy.searchspace.Architecture;
+import io.github.eproxy.searchspace.SearchSpace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The Eproxy scorer (paper Section 2.1, Listing 1). Construction does the per-configuration work
+ * once (image batch, targets); {@link #score} then trains one architecture's backbone with the
+ * proxy head for the configured iterations and returns its score. Thread-safe: up to
+ * {@code concurrency} calls run at once, each on its own backend of {@code threads} threads.
+ * <pre>{@code
+ * try (Eproxy eproxy = Eproxy.builder().space(new Nb201()).build()) {
+ *     Score s = eproxy.score("|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|nor_conv_3x3~1|nor_conv_1x1~2|");
+ * }
+ * }</pre>
+ */
+public final class Eproxy implements AutoCloseable {
+    private final EproxyConfig config;
+    private final SearchSpace space;
+    private final int threads;
+    private final float[] images;
+    private final float[][] targets;
+    private final long maxMacs;
+    private final BlockingQueue<CpuBackend> backends;
+    private final List<CpuBackend> all = new ArrayList<>();
+
+    private Eproxy(Builder b) {
+        this.config = b.config;
+        this.space = b.space;
+        this.threads = b.threads;
+        this.images = ImageBatch.load(config.images()).batch(config.batchSize(), config.seed(), config.augment());
+        this.targets = new float[config.branches().size()][];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = Targets.of(config.branches().get(i), images, config.batchSize(), config.seed() + i, threads);
+        }
+        this.maxMacs = config.alpha() == 0 ? 0 : space.maxMacs();
+        this.backends = new ArrayBlockingQueue<>(b.concurrency);
+        for (int i = 0; i < b.concurrency; i++) {
+            CpuBackend cpu = new CpuBackend(threads);
+            all.add(cpu);
+            backends.add(cpu);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public EproxyConfig config() {
+        return config;
+    }
+
+    public SearchSpace space() {
+        return space;
+    }
+
+    public Score score(String arch) {
+        return score(space.parse(arch));
+    }
+
+    public Score score(Architecture arch) {
+        long start = System.nanoTime();
+        Network n = network(arch);
+        long params = 0;
+        for (int i = 0; i < n.backboneEnd; i++) {
+            for (int p : n.net.node(i).params()) {
+                params += n.net.params().get(p).numel();
+            }
+        }
+        long macs = n.net.macsPerImage(n.backboneEnd);
+        if (n.net.isInputIndependent()) {
+            return new Score(arch.id(), Double.POSITIVE_INFINITY, Double.NaN, new double[0], macs, params, true, false,
+                    (System.nanoTime() - start) / 1e6);
+        }
+        LossCurve curve = train(n.net);
+        double loss = curve.lastEval();
+        boolean diverged = curve.diverged();
+        double mixed = maxMacs == 0 ? loss : loss * (1 - config.alpha() * macs / (double) maxMacs);
+        return new Score(arch.id(), diverged ? Double.POSITIVE_INFINITY : mixed, loss, curve.eval(), macs, params,
+                false, diverged, (System.nanoTime() - start) / 1e6);
+    }
+
+    /** The backbone plus the proxy head, and the id of the first head node. */
+    record Network(Net net, int backboneEnd) {
+    }
+
+    Network network(Architecture arch) {
+        NetBuilder b = new NetBuilder(new Shape(config.batchSize(), 3, 32, 32)).init(config.netInit());
+        int[] taps = arch.build(b);
+        int backboneEnd = b.size();
+        for (int i = 0; i < config.branches().size(); i++) {
+            Branch br = config.branches().get(i);
+            b.scope("branch" + i);
+            int x = taps[br.tap()];
+            Shape s = b.shape(x);
+            if (s.h() != Targets.SIDE || s.w() != Targets.SIDE) {
+                x = b.resize(x, Targets.SIDE, Targets.SIDE);
+            }
+            int k = br.transformKernel();
+            int t = b.batchNorm(b.relu(b.conv(x, br.midChannels(), k, 1, k / 2, true)), true);
+            b.frozen(true).init(config.barrierInit());
+            int kb = br.barrierKernel();
+            int prediction = b.conv(t, br.outChannels(), kb, 1, kb / 2, true);
+            b.frozen(false).init(config.netInit());
+            b.mseLoss(prediction, i, 1.0 / (1 << i));
+        }
+        return new Network(b.build(), backboneEnd);
+    }
+
+    private LossCurve train(Net net) {
+        CpuBackend cpu;
+        try {
+            cpu = backends.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a backend", e);
+        }
+        try {
+            Plan plan = new Planner(threads, true).plan(net);
+            SgdSettings sgd = new SgdSettings((float) config.lr(), (float) config.momentum(), (float) config.weightDecay());
+            return cpu.train(new TrainingRun(plan, ParamInit.initialValues(plan, config.seed()), images, targets, sgd,
+                    config.iterations()));
+        } finally {
+            backends.add(cpu);
+        }
+    }
+
+    /** Peak native memory held by the backends, in bytes. */
+    public long nativeBytes() {
+        long sum = 0;
+        for (CpuBackend cpu : all) {
+            sum += cpu.nativeBytes();
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        for (CpuBackend cpu : all) {
+            cpu.close();
+        }
+    }
+
+    /** Settings of a scorer; everything has a default. */
+    public static final class Builder {
+        private EproxyConfig config = EproxyConfig.DEFAULT;
+        private SearchSpace space = SearchSpace.named("nb201");
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int concurrency = 1;
+
+        public Builder config(EproxyConfig value) {
+            this.config = value;
+            return this;
+        }
+
+        public Builder space(SearchSpace value) {
+            this.space = value;
+            return this;
+        }
+
+        /** Threads per architecture (default: all processors). */
+        public Builder threads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + value);
+            }
+            this.threads = value;
+            return this;
+        }
+
+        /** Architectures scored at once (default 1). */
+        public Builder concurrency(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("concurrency must be >= 1, got " + value);
+            }
+            this.concurrency = value;
+            return this;
+        }
+
+        public Eproxy build() {
+            return new Eproxy(this);
+        }
+    }
+}

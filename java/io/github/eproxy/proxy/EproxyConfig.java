@@ -1,0 +1,107 @@
+package io.github.eproxy.proxy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.eproxy.graph.Init;
+import java.util.List;
+
+/**
+ * Every Eproxy setting, immutable, with a JSON round trip. {@link #DEFAULT} is the paper's plain
+ * Eproxy as the reference implementation runs it when nothing is searched:
+ * <ul>
+ * <li>one branch on the final backbone output, 1x1 transform, 3x3 frozen barrier, 128 channels,
+ *     untrained-teacher target at level 1 (reference's non-searched configurations);
+ * <li>SGD lr 1.2, momentum 0.9, weight decay 4e-5, 10 iterations (reference; the paper's Table 1 uses lr 1);
+ * <li>no FLOPs mixing (alpha 0: the plain proxy; DPS searches alpha in [-0.5, 0.5]);
+ * <li>PyTorch's default initialisation for network and barrier (reference, when no init is named);
+ * <li>a batch of 16 CIFAR-10 images, random crop and flip (reference), drawn with the seed.
+ * </ul>
+ * Missing JSON fields take these defaults; unknown fields are an error.
+ */
+public record EproxyConfig(List<Branch> branches, double lr, double momentum, double weightDecay, int iterations,
+        double alpha, Init netInit, Init barrierInit, long seed, int batchSize, boolean augment, String images) {
+
+    public static final EproxyConfig DEFAULT = new EproxyConfig(List.of(Branch.plain()), 1.2, 0.9, 4e-5, 10, 0.0,
+            Init.PYTORCH_DEFAULT, Init.PYTORCH_DEFAULT, 0, 16, true, ImageBatch.DEFAULT);
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public EproxyConfig {
+        branches = List.copyOf(branches);
+        check(!branches.isEmpty() && branches.size() <= 3, "need 1 to 3 branches, got " + branches.size());
+        check(lr > 0 && Double.isFinite(lr), "learning rate must be positive, got " + lr);
+        check(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
+        check(weightDecay >= 0, "weight decay must be >= 0, got " + weightDecay);
+        check(iterations >= 1, "iterations must be >= 1, got " + iterations);
+        check(Double.isFinite(alpha) && Math.abs(alpha) <= 1, "alpha must be in [-1, 1], got " + alpha);
+        check(netInit != null && barrierInit != null, "netInit and barrierInit are required");
+        check(batchSize >= 2, "batch size must be >= 2 (batch norm needs a batch), got " + batchSize);
+        check(images != null && !images.isBlank(), "images must name a bundled batch or a file");
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("Eproxy config: " + message);
+        }
+    }
+
+    public EproxyConfig withSeed(long newSeed) {
+        return new EproxyConfig(branches, lr, momentum, weightDecay, iterations, alpha, netInit, barrierInit, newSeed,
+                batchSize, augment, images);
+    }
+
+    public EproxyConfig withAlpha(double newAlpha) {
+        return new EproxyConfig(branches, lr, momentum, weightDecay, iterations, newAlpha, netInit, barrierInit, seed,
+                batchSize, augment, images);
+    }
+
+    public EproxyConfig withBranches(List<Branch> newBranches) {
+        return new EproxyConfig(newBranches, lr, momentum, weightDecay, iterations, alpha, netInit, barrierInit, seed,
+                batchSize, augment, images);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Parses a config; fields left out take {@link #DEFAULT}'s values (branch fields: {@link Branch#plain()}'s). */
+    public static EproxyConfig fromJson(String json) {
+        try {
+            JsonNode user = JSON.readTree(json);
+            if (user == null || !user.isObject()) {
+                throw new IllegalArgumentException("Eproxy config: expected a JSON object");
+            }
+            ObjectNode merged = JSON.valueToTree(DEFAULT);
+            ObjectNode plainBranch = JSON.valueToTree(Branch.plain());
+            user.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+            if (user.has("branches")) {
+                if (!user.get("branches").isArray()) {
+                    throw new IllegalArgumentException("Eproxy config: 'branches' must be a list");
+                }
+                ArrayNode branches = JSON.createArrayNode();
+                for (JsonNode b : user.get("branches")) {
+                    ObjectNode branch = plainBranch.deepCopy();
+                    b.fields().forEachRemaining(e -> branch.set(e.getKey(), e.getValue()));
+                    branches.add(branch);
+                }
+                merged.set("branches", branches);
+            }
+            return JSON.treeToValue(merged, EproxyConfig.class);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            throw new IllegalArgumentException(cause instanceof IllegalArgumentException ? cause.getMessage()
+                    : "Eproxy config is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

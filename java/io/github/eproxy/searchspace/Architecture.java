@@ -1,0 +1,25 @@
+package io.github.eproxy.searchspace;
+
+import io.github.eproxy.graph.NetBuilder;
+import io.github.eproxy.graph.Shape;
+
+/** One network of a search space, without its classifier head. */
+public interface Architecture {
+
+    /** The canonical text form, parseable by the owning {@link SearchSpace}. */
+    String id();
+
+    /**
+     * Adds the backbone to {@code b} (whose input is the image batch) and returns its tap points:
+     * index 0 the final output, 1 the output before the second down-sampling, 2 the output before
+     * the first down-sampling.
+     */
+    int[] build(NetBuilder b);
+
+    /** Backbone multiply-adds per 3x32x32 image. */
+    default long macs() {
+        NetBuilder b = new NetBuilder(new Shape(1, 3, 32, 32));
+        b.mseLoss(build(b)[0], 0, 1);
+        return b.build().macsPerImage();
+    }
+}
