@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * NAS-Bench-201 (Dong and Yang, ICLR 2020): a cell of 4 nodes whose 6 edges each carry one of 5
  * ops, stacked as stem conv3x3(3->16)+BN, 5 cells at 16 channels, a residual reduction block, 5
  * cells at 32, a reduction, 5 cells at 64. Cell ops follow the reference: conv without bias, BN
- * without affine parameters.
+ * without affine parameters. The stem width is 16 in the benchmark; smaller widths give cheap
+ * networks of the same shape for tests.
  */
 public final class Nb201 implements SearchSpace {
     /** Operation names by index, as in the benchmark tables. */
@@ -17,14 +18,28 @@ public final class Nb201 implements SearchSpace {
     public static final int EDGES = 6;
     public static final int SIZE = 15_625;
     private static final int CELLS_PER_STAGE = 5;
-    private static final int STEM = 16;
+    public static final int DEFAULT_STEM = 16;
 
-    private final long maxMacs = new Cell(new int[] {3, 3, 3, 3, 3, 3}).macs();
+    private final int stem;
+    private final long maxMacs;
+
+    public Nb201() {
+        this(DEFAULT_STEM);
+    }
+
+    public Nb201(int stem) {
+        if (stem < 1) {
+            throw new IllegalArgumentException("stem width must be positive, got " + stem);
+        }
+        this.stem = stem;
+        this.maxMacs = new Cell(new int[] {3, 3, 3, 3, 3, 3}, stem).macs();
+    }
 
     /**
-     * A cell: edge ops in the order (1<-0), (2<-0), (2<-1), (3<-0), (3<-1), (3<-2).
+     * A cell: edge ops in the order (1<-0), (2<-0), (2<-1), (3<-0), (3<-1), (3<-2), and the
+     * network's stem width.
      */
-    public record Cell(int[] ops) implements Architecture {
+    public record Cell(int[] ops, int stem) implements Architecture {
         public Cell {
             if (ops.length != EDGES) {
                 throw new IllegalArgumentException("an NB201 cell has " + EDGES + " edges, got " + ops.length);
@@ -71,9 +86,9 @@ public final class Nb201 implements SearchSpace {
 
         @Override
         public int[] build(NetBuilder b) {
-            int x = b.batchNorm(b.conv(b.input(), STEM, 3, 1, 1, false), true);
+            int x = b.batchNorm(b.conv(b.input(), stem, 3, 1, 1, false), true);
             int[] taps = new int[3];
-            int channels = STEM;
+            int channels = stem;
             for (int stage = 0; stage < 3; stage++) {
                 if (stage > 0) {
                     channels *= 2;
@@ -127,12 +142,12 @@ public final class Nb201 implements SearchSpace {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Cell c && java.util.Arrays.equals(ops, c.ops);
+            return o instanceof Cell c && java.util.Arrays.equals(ops, c.ops) && stem == c.stem;
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(ops);
+            return java.util.Arrays.hashCode(ops) * 31 + stem;
         }
 
         @Override
@@ -182,10 +197,10 @@ public final class Nb201 implements SearchSpace {
                 ops[to * (to - 1) / 2 + from] = op;
             }
         }
-        return new Cell(ops);
+        return new Cell(ops, stem);
     }
 
-    private static Cell parseIndexForm(String text) {
+    private Cell parseIndexForm(String text) {
         String digits = text.replaceAll("\\s", "");
         if (!digits.matches("\\[\\[\\d],\\[\\d,\\d],\\[\\d,\\d,\\d]]")) {
             throw new IllegalArgumentException("NB201 cell '" + text + "': index form must be [[a],[b,c],[d,e,f]] with ops 0..4");
@@ -197,11 +212,11 @@ public final class Nb201 implements SearchSpace {
                 ops[k++] = ch - '0';
             }
         }
-        return new Cell(ops);
+        return new Cell(ops, stem);
     }
 
     /** The cell with index {@code i} (see {@link Cell#index()}). */
-    public static Cell cell(int index) {
+    public Cell cell(int index) {
         if (index < 0 || index >= SIZE) {
             throw new IllegalArgumentException("NB201 index " + index + " is not in 0.." + (SIZE - 1));
         }
@@ -210,11 +225,11 @@ public final class Nb201 implements SearchSpace {
             ops[e] = index % 5;
             index /= 5;
         }
-        return new Cell(ops);
+        return new Cell(ops, stem);
     }
 
     /** All 15,625 cells in index order. */
-    public static List<Cell> all() {
+    public List<Cell> all() {
         List<Cell> cells = new ArrayList<>(SIZE);
         for (int i = 0; i < SIZE; i++) {
             cells.add(cell(i));
@@ -232,7 +247,11 @@ public final class Nb201 implements SearchSpace {
         int[] ops = ((Cell) arch).ops();
         int edge = rng.nextInt(EDGES);
         ops[edge] = (ops[edge] + 1 + rng.nextInt(OPS.size() - 1)) % OPS.size();
-        return new Cell(ops);
+        return new Cell(ops, stem);
+    }
+
+    public int stem() {
+        return stem;
     }
 
     @Override

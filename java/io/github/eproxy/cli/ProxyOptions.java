@@ -1,0 +1,62 @@
+package io.github.eproxy.cli;
+
+import io.github.eproxy.proxy.Eproxy;
+import io.github.eproxy.proxy.EproxyConfig;
+import io.github.eproxy.searchspace.Nb101;
+import io.github.eproxy.searchspace.SearchSpace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that scores architectures. */
+final class ProxyOptions {
+    @Option(names = "--space", defaultValue = "nb201", description = "Search space: nb201 or nb101 (default: ${DEFAULT-VALUE}).")
+    String space;
+
+    @Option(names = "--nb101-stem", defaultValue = "16",
+            description = "NB101 stem width: 16 (reference's proxy variant) or 128 (the benchmark's) (default: ${DEFAULT-VALUE}).")
+    int nb101Stem;
+
+    @Option(names = "--config", description = "Eproxy configuration JSON (default: plain Eproxy, see README).")
+    Path config;
+
+    @Option(names = "--proxy-seed", description = "Override the configuration's seed (images, targets, initialisation).")
+    Long proxySeed;
+
+    @Option(names = "--threads", description = "Threads per architecture (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--concurrency", defaultValue = "1", description = "Architectures scored at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    SearchSpace searchSpace() {
+        if (space.equals("nb101")) {
+            return new Nb101(nb101Stem);
+        }
+        return SearchSpace.named(space);
+    }
+
+    EproxyConfig eproxyConfig() {
+        EproxyConfig c = EproxyConfig.DEFAULT;
+        if (config != null) {
+            try {
+                c = EproxyConfig.fromJson(Files.readString(config));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read config " + config + ": " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
+            }
+        }
+        return proxySeed == null ? c : c.withSeed(proxySeed);
+    }
+
+    Eproxy build() {
+        Eproxy.Builder b = Eproxy.builder().space(searchSpace()).config(eproxyConfig()).concurrency(concurrency);
+        if (threads != null) {
+            b.threads(threads);
+        }
+        return b.build();
+    }
+}
