@@ -304,23 +304,39 @@ public final class Nb101 implements SearchSpace {
         }
     }
 
-    /** Flips one edge or redraws one op, retrying until the result is valid. */
+    /**
+     * Flips one edge or redraws one op, retrying until the result is a valid, different cell. The
+     * pruned cell is first widened back to 7 vertices with unconnected vertices of random ops (which
+     * pruning removes again unless the mutation connects them), so that cells can grow as well as shrink.
+     */
     @Override
     public Spec mutate(Architecture arch, SplittableRandom rng) {
         Spec s = (Spec) arch;
         int v = s.vertices();
-        while (true) {
-            int[][] m = new int[v][];
-            for (int i = 0; i < v; i++) {
-                m[i] = s.matrix()[i].clone();
+        int[][] wide = new int[MAX_VERTICES][MAX_VERTICES];
+        List<String> wideOps = new ArrayList<>(s.ops().subList(0, v - 1));
+        for (int i = 0; i < v - 1; i++) {
+            for (int j = 0; j < v - 1; j++) {
+                wide[i][j] = s.matrix()[i][j];
             }
-            List<String> ops = new ArrayList<>(s.ops());
-            if (v > 2 && rng.nextBoolean()) {
-                int t = 1 + rng.nextInt(v - 2);
+            wide[i][MAX_VERTICES - 1] = s.matrix()[i][v - 1];
+        }
+        while (wideOps.size() < MAX_VERTICES - 1) {
+            wideOps.add(OPS.get(rng.nextInt(OPS.size())));
+        }
+        wideOps.add("output");
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int[][] m = new int[MAX_VERTICES][];
+            for (int i = 0; i < MAX_VERTICES; i++) {
+                m[i] = wide[i].clone();
+            }
+            List<String> ops = new ArrayList<>(wideOps);
+            if (rng.nextBoolean()) {
+                int t = 1 + rng.nextInt(MAX_VERTICES - 2);
                 ops.set(t, OPS.get((OPS.indexOf(ops.get(t)) + 1 + rng.nextInt(OPS.size() - 1)) % OPS.size()));
             } else {
-                int i = rng.nextInt(v - 1);
-                int j = i + 1 + rng.nextInt(v - 1 - i);
+                int i = rng.nextInt(MAX_VERTICES - 1);
+                int j = i + 1 + rng.nextInt(MAX_VERTICES - 1 - i);
                 m[i][j] ^= 1;
             }
             try {
@@ -332,6 +348,11 @@ public final class Nb101 implements SearchSpace {
                 // redraw
             }
         }
+        Spec fresh = sample(rng);
+        while (fresh.equals(s)) {
+            fresh = sample(rng);
+        }
+        return fresh; // no single edit changes this cell (input -> output only): start afresh
     }
 
     /** The largest backbone among the bundled 2,500-architecture sample, at this stem width. */

@@ -202,7 +202,7 @@ public final class Nb201 implements SearchSpace {
 
     private Cell parseIndexForm(String text) {
         String digits = text.replaceAll("\\s", "");
-        if (!digits.matches("\\[\\[\\d],\\[\\d,\\d],\\[\\d,\\d,\\d]]")) {
+        if (!digits.matches("\\[\\[[0-4]],\\[[0-4],[0-4]],\\[[0-4],[0-4],[0-4]]]")) {
             throw new IllegalArgumentException("NB201 cell '" + text + "': index form must be [[a],[b,c],[d,e,f]] with ops 0..4");
         }
         int[] ops = new int[EDGES];

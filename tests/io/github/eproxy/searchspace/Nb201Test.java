@@ -88,11 +88,12 @@ class Nb201Test {
         double[] ours = new double[lines.size() - 1];
         double[] theirs = new double[ours.length];
         for (int i = 1; i < lines.size(); i++) {
-            String[] f = lines.get(i).split(",");
-            ours[i - 1] = space.parse(f[1]).macs() / 1e6;
-            theirs[i - 1] = Double.parseDouble(f[f.length - 25 + 3]);
-            assertTrue(ours[i - 1] <= theirs[i - 1], f[1]);
-            assertTrue(theirs[i - 1] - ours[i - 1] < 0.1 * theirs[i - 1] + 8, f[1]);
+            String[] quoted = lines.get(i).split("\"");  // index,arch,"(op indices)",val_accuracy,flops,...
+            String arch = quoted[0].split(",")[1];
+            ours[i - 1] = space.parse(arch).macs() / 1e6;
+            theirs[i - 1] = Double.parseDouble(quoted[2].split(",")[2]);
+            assertTrue(ours[i - 1] <= theirs[i - 1], arch);
+            assertTrue(theirs[i - 1] - ours[i - 1] < 0.1 * theirs[i - 1] + 8, arch);
         }
         assertTrue(Ranking.spearman(ours, theirs) > 0.99);
     }
