@@ -11,14 +11,18 @@ import io.github.eproxy.plan.Workspace;
  * {@code torch.nn.Conv2d}: per image and group, y = W * im2col(x) (+ bias) through sgemm; 1x1
  * stride-1 convolutions multiply the image directly. Backward: dW = sum over images of
  * dy * cols^T (each thread sums its images into a private buffer, reduced in part order, so
- * results do not depend on timing), dx += col2im(W^T * dy).
+ * results do not depend on timing). Input gradient: for stride 1, dx += W' * im2col(dy), a
+ * convolution of dy with the flipped, transposed kernel W' (padding d(k-1) - p); otherwise
+ * dx += col2im(W^T * dy).
  */
 final class ConvStep extends Step {
     private final Op.Conv2d op;
     private final Shape x;
     private final Shape y;
     private final Im2col im2col;
+    private final Im2col dyIm2col;
     private final boolean pointwise;
+    private final int perThread;
     private final int groups;
     private final int outPerGroup;
     private final int kdim;
@@ -40,6 +44,9 @@ final class ConvStep extends Step {
         cols = pointwise ? 0 : Workspace.columns(net, node);
         weightSize = net.params().get(node.params()[0]).numel();
         im2col = new Im2col(inPerGroup, x.h(), x.w(), op.kernel(), op.stride(), op.padding(), op.dilation(), y.h(), y.w());
+        dyIm2col = Workspace.transposedData(op) ? new Im2col(outPerGroup, y.h(), y.w(), op.kernel(), 1,
+                op.dilation() * (op.kernel() - 1) - op.padding(), op.dilation(), x.h(), x.w()) : null;
+        perThread = Workspace.backwardPerThread(net, node);
         gemm = new Gemm[parts];
         for (int i = 0; i < parts; i++) {
             gemm[i] = new Gemm(m);
@@ -82,16 +89,18 @@ final class ConvStep extends Step {
         int plane = y.plane();
         boolean dWeight = trainable(0);
         int dx = din(0);
-        int ws = plan.bwdWorkspace[node.id()] + part * (2 * cols + weightSize);
-        int colBuf = ws;
-        int dcolBuf = ws + cols;
-        int dw = ws + 2 * cols;
+        int colBuf = plan.bwdWorkspace[node.id()] + part * perThread;
+        int dcolBuf = colBuf + cols;
+        int dw = partialWeightGradient(part);
+        int flipped = dw + weightSize;
         if (dWeight) {
-            for (int i = 0; i < weightSize; i++) {
-                a.put(dw + i, 0f);
-            }
+            a.zero(dw, weightSize);
+        }
+        if (dx >= 0 && dyIm2col != null) {
+            flipKernel(flipped);
         }
         int w = param(0);
+        int dyRows = outPerGroup * op.kernel() * op.kernel();
         for (int n = lo(x.n(), part, parts); n < hi(x.n(), part, parts); n++) {
             for (int gi = 0; gi < groups; gi++) {
                 int src = in(0) + n * x.perImage() + gi * im2col.channels * x.plane();
@@ -106,29 +115,57 @@ final class ConvStep extends Step {
                     // dW_g[outPerGroup, kdim] += dy[outPerGroup, plane] * cols^T[plane, kdim]
                     mm.sgemm(false, true, outPerGroup, kdim, plane, 1f, false, dy, b, 1f, dw + gi * outPerGroup * kdim);
                 }
-                if (dx >= 0) {
-                    int dsrc = dx + n * x.perImage() + gi * im2col.channels * x.plane();
-                    if (pointwise) {
-                        mm.sgemm(true, false, kdim, plane, outPerGroup, 1f, true, wg, dy, 1f, dsrc);
-                    } else {
-                        mm.sgemm(true, false, kdim, plane, outPerGroup, 1f, true, wg, dy, 0f, dcolBuf);
-                        im2col.foldAdd(a, dcolBuf, a, dsrc);
+                if (dx < 0) {
+                    continue;
+                }
+                int dsrc = dx + n * x.perImage() + gi * im2col.channels * x.plane();
+                if (pointwise) {
+                    mm.sgemm(true, false, kdim, plane, outPerGroup, 1f, true, wg, dy, 1f, dsrc);
+                } else if (dyIm2col != null) {
+                    dyIm2col.unfold(a, dy, a, dcolBuf);
+                    mm.sgemm(false, false, im2col.channels, x.plane(), dyRows, 1f, false,
+                            flipped + gi * im2col.channels * dyRows, dcolBuf, 1f, dsrc);
+                } else {
+                    mm.sgemm(true, false, kdim, plane, outPerGroup, 1f, true, wg, dy, 0f, dcolBuf);
+                    im2col.foldAdd(a, dcolBuf, a, dsrc);
+                }
+            }
+        }
+    }
+
+    /** W'[g][ci][(co*k + i)*k + j] = W[g*outPerGroup + co][ci][k-1-i][k-1-j]. */
+    private void flipKernel(int dst) {
+        int k = op.kernel();
+        int inPerGroup = im2col.channels;
+        int w = param(0);
+        for (int gi = 0; gi < groups; gi++) {
+            for (int co = 0; co < outPerGroup; co++) {
+                for (int ci = 0; ci < inPerGroup; ci++) {
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j < k; j++) {
+                            int from = w + (((gi * outPerGroup + co) * inPerGroup + ci) * k + (k - 1 - i)) * k + (k - 1 - j);
+                            int to = dst + ((gi * inPerGroup + ci) * outPerGroup + co) * k * k + i * k + j;
+                            a.put(to, p.get(from));
+                        }
                     }
                 }
             }
         }
     }
 
+    /** Arena offset of thread {@code part}'s private weight gradient. */
+    private int partialWeightGradient(int part) {
+        return plan.bwdWorkspace[node.id()] + part * perThread + (pointwise ? 0 : perThread - 2 * weightSize);
+    }
+
     @Override
     void afterBackward() {
         if (trainable(0)) {
             int dw = param(0);
-            int stride = 2 * cols + weightSize;
-            int ws = plan.bwdWorkspace[node.id()] + 2 * cols;
             for (int i = 0; i < weightSize; i++) {
                 float s = 0f;
                 for (int part = 0; part < gemm.length; part++) {
-                    s += a.get(ws + part * stride + i);
+                    s += a.get(partialWeightGradient(part) + i);
                 }
                 g.put(dw + i, s);
             }

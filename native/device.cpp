@@ -1,0 +1,30 @@
+// Device discovery and the status plumbing shared by the entry points.
+#include <cstdio>
+#include <cuda_runtime.h>
+
+#include "eproxy_native.h"
+
+namespace {
+
+eproxy_status fail(eproxy_status status, const char* call, cudaError_t e, const char* file, int line,
+                   char* err, int err_len) {
+  if (err != nullptr && err_len > 0) {
+    std::snprintf(err, static_cast<size_t>(err_len), "%s failed at %s:%d: %s", call, file, line, cudaGetErrorString(e));
+  }
+  return status;
+}
+
+}  // namespace
+
+extern "C" eproxy_status eproxy_device_count(int* count, char* err, int err_len) {
+  *count = 0;
+  cudaError_t e = cudaGetDeviceCount(count);
+  if (e == cudaErrorNoDevice || e == cudaErrorInsufficientDriver) {
+    *count = 0;
+    return fail(EPROXY_NO_DEVICE, "cudaGetDeviceCount", e, __FILE__, __LINE__, err, err_len);
+  }
+  if (e != cudaSuccess) {
+    return fail(EPROXY_CUDA_ERROR, "cudaGetDeviceCount", e, __FILE__, __LINE__, err, err_len);
+  }
+  return EPROXY_OK;
+}
