@@ -25,11 +25,17 @@ final class ProxyOptions {
     @Option(names = "--proxy-seed", description = "Override the configuration's seed (images, targets, initialisation).")
     Long proxySeed;
 
-    @Option(names = "--threads", description = "Threads per architecture (default: all cores).")
-    Integer threads;
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Threads per architecture (default: ${DEFAULT-VALUE}; batch throughput is best with one "
+                    + "thread per architecture and --concurrency = cores).")
+    int threads;
 
-    @Option(names = "--concurrency", defaultValue = "1", description = "Architectures scored at once (default: ${DEFAULT-VALUE}).")
-    int concurrency;
+    @Option(names = "--concurrency", description = "Architectures scored at once (default: number of cores).")
+    Integer concurrency;
+
+    int concurrency() {
+        return concurrency != null ? concurrency : Runtime.getRuntime().availableProcessors();
+    }
 
     SearchSpace searchSpace() {
         if (space.equals("nb101")) {
@@ -53,10 +59,6 @@ final class ProxyOptions {
     }
 
     Eproxy build() {
-        Eproxy.Builder b = Eproxy.builder().space(searchSpace()).config(eproxyConfig()).concurrency(concurrency);
-        if (threads != null) {
-            b.threads(threads);
-        }
-        return b.build();
+        return Eproxy.builder().space(searchSpace()).config(eproxyConfig()).threads(threads).concurrency(concurrency()).build();
     }
 }

@@ -1,0 +1,92 @@
+package io.github.eproxy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    private static final String LIVE = "|nor_conv_1x1~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|";
+    private static final String DEAD = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|none~1|none~2|";
+    private static final String SMALL_CONFIG = "{\"branches\": [{\"midChannels\": 8, \"outChannels\": 8}], \"iterations\": 3}";
+
+    /** Runs the CLI, returning exit code and stderr. */
+    private static Object[] run(String... args) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Object[] {code, captured.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    private static void assertOneLineError(Object[] result, String expected) {
+        assertEquals(2, result[0]);
+        String err = ((String) result[1]).trim();
+        assertTrue(err.contains(expected), err);
+        assertFalse(err.contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
+    void badInputGivesOneLineAndExitCode2(@TempDir Path dir) throws IOException {
+        assertOneLineError(run("score", "--space", "nb999", "--sample", "1", "--out", dir.resolve("a.jsonl").toString()),
+                "unknown search space 'nb999'");
+        Path archs = dir.resolve("archs.txt");
+        Files.writeString(archs, LIVE + "\n|conv_9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n");
+        assertOneLineError(run("score", "--archs", archs.toString(), "--out", dir.resolve("b.jsonl").toString()),
+                "archs.txt line 2: NB201 cell");
+        Path config = dir.resolve("bad.json");
+        Files.writeString(config, "{\"lr\": 0}");
+        assertOneLineError(run("score", "--sample", "1", "--config", config.toString(), "--out", dir.resolve("c.jsonl").toString()),
+                "learning rate must be positive");
+        assertOneLineError(run("evaluate", "--sample", "1"), "--sample must be in 2..15625");
+    }
+
+    @Test
+    void resumeKeepsCompleteLinesAndDropsATornOne(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("small.json");
+        Files.writeString(config, SMALL_CONFIG);
+        Path archs = dir.resolve("archs.txt");
+        Files.writeString(archs, LIVE + "\n" + DEAD + "\n");
+        Path out = dir.resolve("scores.jsonl");
+        Object[] first = run("score", "--archs", archs.toString(), "--config", config.toString(), "--out", out.toString());
+        assertEquals(0, first[0], (String) first[1]);
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(2, lines.size());
+        // simulate an interruption while the second line was being written
+        Files.writeString(out, lines.get(0) + "\n" + lines.get(1).substring(0, 20));
+        Object[] again = run("score", "--archs", archs.toString(), "--config", config.toString(), "--out", out.toString());
+        assertOneLineError(again, "exists: pass --resume");
+        Object[] resumed = run("score", "--archs", archs.toString(), "--config", config.toString(), "--out", out.toString(), "--resume");
+        assertEquals(0, resumed[0], (String) resumed[1]);
+        List<String> after = Files.readAllLines(out);
+        assertEquals(2, after.size());
+        assertEquals(lines.get(0), after.get(0));
+        ObjectMapper json = new ObjectMapper();
+        var redone = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(after.get(1));
+        var original = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(lines.get(1));
+        redone.remove("ms");
+        original.remove("ms");
+        assertEquals(original, redone, "the re-scored line matches the torn one's full version (bar its timing)");
+        for (String line : after) {
+            var record = json.readTree(line);
+            if (record.get("arch").asText().equals(DEAD)) {
+                assertTrue(record.get("degenerate").asBoolean());
+                assertTrue(record.get("score").isNull());
+            }
+        }
+    }
+}
