@@ -4,64 +4,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eproxy.proxy.Score;
-import java.io.BufferedWriter;
+import io.github.eproxy.search.Journal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Scores as JSON Lines, one architecture per line, flushed as each one finishes so an interrupted
- * run loses at most the line being written. Reopening with resume keeps every complete line and
- * drops a torn last one. Infinite scores (degenerate or diverged networks) are written as null.
+ * Scores as JSON Lines ({@link Journal}): one architecture per line, flushed as each one
+ * finishes; a resumed run keeps every complete line. Infinite scores (degenerate or diverged
+ * networks) are written as null.
  */
 final class ScoreLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, Score> done = new LinkedHashMap<>();
-    private final BufferedWriter out;
+    private final Journal journal;
 
     ScoreLog(Path file, boolean resume) {
-        try {
-            if (resume && Files.exists(file)) {
-                readComplete(file);
-            } else if (!resume && Files.exists(file)) {
-                throw new IllegalArgumentException(file + " exists: pass --resume to continue it, or choose another --out");
-            }
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Keeps the complete lines of an earlier run and cuts the file after the last of them. */
-    private void readComplete(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        int end = text.lastIndexOf('\n') + 1;
+        journal = new Journal(file, resume);
         int lineNo = 0;
-        for (String line : text.substring(0, end).split("\n")) {
+        for (JsonNode record : journal.earlier()) {
             lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
             try {
-                Score s = fromJson(JSON.readTree(line));
+                Score s = fromJson(record);
                 done.put(s.arch(), s);
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException(file + " line " + lineNo + " is not a score record: " + e.getMessage());
-            }
-        }
-        if (end < bytes.length) {
-            try (var ch = Files.newByteChannel(file, StandardOpenOption.WRITE)) {
-                ch.truncate(text.substring(0, end).getBytes(StandardCharsets.UTF_8).length);
+            } catch (RuntimeException e) {
+                journal.close();
+                throw new IllegalArgumentException(file + " record " + lineNo + " is not a score record: " + e);
             }
         }
     }
@@ -71,14 +44,8 @@ final class ScoreLog implements AutoCloseable {
     }
 
     synchronized void write(Score s) {
-        try {
-            out.write(JSON.writeValueAsString(toJson(s)));
-            out.write('\n');
-            out.flush();
-            done.put(s.arch(), s);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write score: " + e.getMessage(), e);
-        }
+        journal.append(toJson(s));
+        done.put(s.arch(), s);
     }
 
     static ObjectNode toJson(Score s) {
@@ -133,10 +100,6 @@ final class ScoreLog implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        journal.close();
     }
 }

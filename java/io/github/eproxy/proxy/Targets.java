@@ -9,6 +9,9 @@ import io.github.eproxy.graph.Shape;
 import io.github.eproxy.plan.ParamInit;
 import io.github.eproxy.plan.Plan;
 import io.github.eproxy.plan.Planner;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -17,6 +20,14 @@ import java.util.SplittableRandom;
  */
 final class Targets {
     static final int SIDE = 8;
+    /** Teacher maps are the expensive part; DPS asks for the same ones again and again. */
+    private static final int CACHE_SIZE = 16;
+    private static final Map<String, float[]> TEACHERS = new LinkedHashMap<>(CACHE_SIZE, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
 
     private Targets() {
     }
@@ -26,7 +37,7 @@ final class Targets {
         float[] sum = new float[batch * c * SIDE * SIDE];
         for (Feature f : branch.features()) {
             long featureSeed = seed * 1_000_003L + f.ordinal() * 7919L + c;
-            float[] map = f == Feature.NET ? teacher(images, batch, c, featureSeed, threads)
+            float[] map = f == Feature.NET ? cachedTeacher(images, batch, c, featureSeed, threads)
                     : f == Feature.DOT ? dots(sum.length, featureSeed) : waves(f, batch, c, featureSeed);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += map[i];
@@ -36,6 +47,21 @@ final class Targets {
             sum[i] *= (float) branch.level();
         }
         return sum;
+    }
+
+    private static float[] cachedTeacher(float[] images, int batch, int channels, long seed, int threads) {
+        String key = Arrays.hashCode(images) + "/" + batch + "/" + channels + "/" + seed;
+        synchronized (TEACHERS) {
+            float[] hit = TEACHERS.get(key);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        float[] computed = teacher(images, batch, channels, seed, threads);
+        synchronized (TEACHERS) {
+            TEACHERS.put(key, computed);
+        }
+        return computed;
     }
 
     /**
