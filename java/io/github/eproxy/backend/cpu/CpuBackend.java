@@ -50,13 +50,14 @@ public final class CpuBackend implements Backend {
             memory.arena.copyIn(plan.target[t], run.targets()[t]);
         }
         Step[] steps = new Step[plan.net.nodes().size()];
-        List<MseStep> losses = new ArrayList<>();
+        List<MseStep> lossList = new ArrayList<>();
         for (int id : plan.forward) {
             steps[id] = compile(plan, plan.node(id));
             if (steps[id] instanceof MseStep mse) {
-                losses.add(mse);
+                lossList.add(mse);
             }
         }
+        MseStep[] losses = lossList.toArray(new MseStep[0]);
         SgdStep sgd = new SgdStep(plan, memory, run.sgd());
         double[] train = new double[run.iterations()];
         double[] eval = new double[run.iterations()];

@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class WorkerPool implements AutoCloseable {
     /** Spin iterations a worker waits for the next step before it parks: steps follow each other in microseconds. */
-    private static final int SPINS = 1 << 14;
+    private static final int SPINS = 1 << 18;
 
     private final Worker[] workers;
 
@@ -45,7 +45,9 @@ final class WorkerPool implements AutoCloseable {
         for (Worker w : workers) {
             int spins = 0;
             while (w.task != null) {
-                if (++spins > 1000) {
+                // the worker runs a share of the same step: it finishes within microseconds of us, and
+                // parking would cost the kernel's timer slack (~50 us) on every step
+                if (++spins > SPINS) {
                     LockSupport.parkNanos(this, 20_000);
                 } else {
                     Thread.onSpinWait();
