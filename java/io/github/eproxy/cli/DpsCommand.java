@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "dps", mixinStandardHelpOptions = true,
         description = "Discrete Proxy Search: evolve Eproxy's configuration on a few benchmarked architectures, "
-                + "then compare the found configuration with the default on a disjoint sample.")
+                + "then compare the found configuration with the base one (--config, or the plain defaults) on a disjoint sample.")
 final class DpsCommand implements Callable<Integer> {
     @Mixin
     ProxyOptions proxy;
@@ -91,13 +91,13 @@ final class DpsCommand implements Callable<Integer> {
             acc[i] = evalSet.get(i).accuracy();
         }
         Ranking.Quality found = quality(space, best, evalArchs, acc, dir.resolve("eval-found.jsonl"));
-        Ranking.Quality plain = quality(space, proxy.eproxyConfig(), evalArchs, acc, dir.resolve("eval-default.jsonl"));
+        Ranking.Quality plain = quality(space, proxy.eproxyConfig(), evalArchs, acc, dir.resolve("eval-base.jsonl"));
 
         System.out.printf("DPS on %s: %d configurations in %.0f s; best training rho %.3f (step %d)%n", space.name(),
                 rea.history().size(), searchSeconds, rea.best().fitness(), rea.best().step());
         System.out.printf("on %d disjoint architectures: %-8s %8s %8s %8s%n", eval, "config", "spearman", "kendall", "top10%");
         System.out.printf("%38s %-8s %8.3f %8.3f %7.0f%%%n", "", "found", found.spearman(), found.kendall(), 100 * found.top10());
-        System.out.printf("%38s %-8s %8.3f %8.3f %7.0f%%%n", "", "default", plain.spearman(), plain.kendall(), 100 * plain.top10());
+        System.out.printf("%38s %-8s %8.3f %8.3f %7.0f%%%n", "", "base", plain.spearman(), plain.kendall(), 100 * plain.top10());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode summary = json.createObjectNode();
         summary.put("space", space.name());
@@ -105,7 +105,7 @@ final class DpsCommand implements Callable<Integer> {
         summary.put("searchSeconds", searchSeconds);
         summary.put("bestTrainingRho", rea.best().fitness());
         summary.set("found", json.valueToTree(found));
-        summary.set("default", json.valueToTree(plain));
+        summary.set("base", json.valueToTree(plain));
         write(dir.resolve("summary.json"), summary.toPrettyString());
         System.out.println("wrote " + dir.resolve("best.json") + ", history.jsonl, fitness.png, summary.json");
         return 0;
