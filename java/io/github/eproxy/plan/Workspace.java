@@ -38,31 +38,60 @@ public final class Workspace {
         return c.outChannels() / c.groups() * c.kernel() * c.kernel() * in.plane();
     }
 
+    /** Columns per sgemm the image blocks aim at: OpenBLAS ran these shapes fastest here (BENCHMARKS.md). */
+    static final int TARGET_COLUMNS = 512;
+
+    /**
+     * Images unfolded side by side for one sgemm: enough for about {@link #TARGET_COLUMNS} output
+     * pixels, at most the images one thread handles when {@code threads} threads split the batch.
+     */
+    public static int imagesPerBlock(Net net, Node node, int threads) {
+        int n = net.node(node.input(0)).shape().n();
+        int perThread = (n + threads - 1) / threads;
+        return Math.max(1, Math.min(perThread, TARGET_COLUMNS / node.shape().plane()));
+    }
+
+    /**
+     * Forward of a conv, per thread: the unfolded inputs of a block of images side by side
+     * [in/groups * k * k, images * outH * outW] and the product [out/groups, images * outH * outW].
+     */
+    public static int forwardPerThread(Net net, Node node, int threads) {
+        Op.Conv2d c = (Op.Conv2d) node.op();
+        if (isPointwise(c)) {
+            return 0;
+        }
+        int b = imagesPerBlock(net, node, threads);
+        return b * (columns(net, node) + c.outChannels() / c.groups() * node.shape().plane());
+    }
+
     static int forward(Net net, Node node, int threads) {
-        if (node.op() instanceof Op.Conv2d c && !isPointwise(c)) {
-            return threads * columns(net, node);
+        if (node.op() instanceof Op.Conv2d) {
+            return threads * forwardPerThread(net, node, threads);
         }
         return 0;
     }
 
     /**
-     * Backward of a conv, per thread: an im2col buffer of x, a buffer for the input gradient's
-     * columns, a private weight gradient and the flipped kernel.
+     * Backward of a conv, per thread: the unfolded inputs (reused for the input gradient's columns
+     * on the col2im path), dy's unfolding (flipped-kernel path), dy gathered
+     * [out/groups, images * outH * outW], a private weight gradient and the flipped kernel.
      */
     static int backward(Net net, Node node, int threads) {
-        if (node.op() instanceof Op.Conv2d c) {
-            return threads * backwardPerThread(net, node);
+        if (node.op() instanceof Op.Conv2d) {
+            return threads * backwardPerThread(net, node, threads);
         }
         return 0;
     }
 
-    public static int backwardPerThread(Net net, Node node) {
+    public static int backwardPerThread(Net net, Node node, int threads) {
         Op.Conv2d c = (Op.Conv2d) node.op();
         int weights = net.params().get(node.params()[0]).numel();
         if (isPointwise(c)) {
             return weights;
         }
-        int data = transposedData(c) ? dataColumns(net, node) : columns(net, node);
-        return columns(net, node) + data + 2 * weights;
+        int b = imagesPerBlock(net, node, threads);
+        int data = transposedData(c) ? dataColumns(net, node) : 0;
+        int dy = c.outChannels() / c.groups() * node.shape().plane();
+        return b * (columns(net, node) + data + dy) + 2 * weights;
     }
 }

@@ -1,19 +1,21 @@
 package io.github.eproxy.backend.cpu;
 
 import io.github.eproxy.graph.Net;
+import io.github.eproxy.graph.Node;
 import io.github.eproxy.graph.Op;
 import io.github.eproxy.graph.Shape;
-import io.github.eproxy.graph.Node;
 import io.github.eproxy.plan.Plan;
 import io.github.eproxy.plan.Workspace;
 
 /**
- * {@code torch.nn.Conv2d}: per image and group, y = W * im2col(x) (+ bias) through sgemm; 1x1
- * stride-1 convolutions multiply the image directly. Backward: dW = sum over images of
- * dy * cols^T (each thread sums its images into a private buffer, reduced in part order, so
- * results do not depend on timing). Input gradient: for stride 1, dx += W' * im2col(dy), a
- * convolution of dy with the flipped, transposed kernel W' (padding d(k-1) - p); otherwise
- * dx += col2im(W^T * dy).
+ * {@code torch.nn.Conv2d} through sgemm. Each thread takes its share of the images in blocks of
+ * about 512 output pixels and, per group, unfolds a block side by side (im2col) so that one
+ * product serves it:
+ * Y = W * [cols_1 .. cols_b], then scattered into NCHW. Backward, per group: dy is gathered the
+ * same way and dW = dy * cols^T (a private buffer per thread, reduced in part order, so results do
+ * not depend on timing); the input gradient is, for stride 1, a convolution of dy with the
+ * flipped, transposed kernel W' (padding d(k-1) - p): dx += W' * im2col(dy); otherwise
+ * dx += col2im(W^T * dy). 1x1 stride-1 convolutions multiply each image directly.
  */
 final class ConvStep extends Step {
     private final Op.Conv2d op;
@@ -22,12 +24,16 @@ final class ConvStep extends Step {
     private final Im2col im2col;
     private final Im2col dyIm2col;
     private final boolean pointwise;
-    private final int perThread;
     private final int groups;
+    private final int inPerGroup;
     private final int outPerGroup;
     private final int kdim;
+    private final int dyRows;
+    private final int images;
     private final int cols;
     private final int weightSize;
+    private final int fwdPerThread;
+    private final int bwdPerThread;
     private final Gemm[] gemm;
 
     ConvStep(Plan plan, Node node, Memory m, int parts) {
@@ -38,46 +44,70 @@ final class ConvStep extends Step {
         y = node.shape();
         groups = op.groups();
         outPerGroup = op.outChannels() / groups;
-        int inPerGroup = x.c() / groups;
+        inPerGroup = x.c() / groups;
         kdim = inPerGroup * op.kernel() * op.kernel();
+        dyRows = outPerGroup * op.kernel() * op.kernel();
         pointwise = Workspace.isPointwise(op);
         cols = pointwise ? 0 : Workspace.columns(net, node);
         weightSize = net.params().get(node.params()[0]).numel();
+        images = Workspace.imagesPerBlock(net, node, parts);
+        fwdPerThread = Workspace.forwardPerThread(net, node, parts);
+        bwdPerThread = Workspace.backwardPerThread(net, node, parts);
         im2col = new Im2col(inPerGroup, x.h(), x.w(), op.kernel(), op.stride(), op.padding(), op.dilation(), y.h(), y.w());
         dyIm2col = Workspace.transposedData(op) ? new Im2col(outPerGroup, y.h(), y.w(), op.kernel(), 1,
                 op.dilation() * (op.kernel() - 1) - op.padding(), op.dilation(), x.h(), x.w()) : null;
-        perThread = Workspace.backwardPerThread(net, node);
         gemm = new Gemm[parts];
         for (int i = 0; i < parts; i++) {
             gemm[i] = new Gemm(m);
         }
     }
 
+    /** Arena offset of image n's group gi in tensor {@code base} of the given shape. */
+    private static int at(int base, Shape s, int n, int channelsPerGroup, int gi) {
+        return base + n * s.perImage() + gi * channelsPerGroup * s.plane();
+    }
+
     @Override
     void forward(int part, int parts) {
         Gemm mm = gemm[part];
-        int plane = y.plane();
-        int ws = plan.fwdWorkspace[node.id()] + part * cols;
+        int n0 = lo(x.n(), part, parts);
+        int n1 = hi(x.n(), part, parts);
         int w = param(0);
-        for (int n = lo(x.n(), part, parts); n < hi(x.n(), part, parts); n++) {
-            for (int gi = 0; gi < groups; gi++) {
-                int src = in(0) + n * x.perImage() + gi * im2col.channels * x.plane();
-                int dst = out() + n * y.perImage() + gi * outPerGroup * plane;
-                int b = src;
-                if (!pointwise) {
-                    im2col.unfold(a, src, a, ws);
-                    b = ws;
-                }
-                mm.sgemm(false, false, outPerGroup, plane, kdim, 1f, true, w + gi * outPerGroup * kdim, b, 0f, dst);
+        if (pointwise) {
+            for (int n = n0; n < n1; n++) {
+                mm.sgemm(false, false, y.c(), y.plane(), kdim, 1f, true, w, at(in(0), x, n, 0, 0), 0f, at(out(), y, n, 0, 0));
             }
-            if (op.bias()) {
-                int bias = param(1);
+        } else {
+            for (int b0 = n0; b0 < n1; b0 += images) {
+                forwardBlock(mm, part, b0, Math.min(n1, b0 + images));
+            }
+        }
+        if (op.bias()) {
+            int bias = param(1);
+            for (int n = n0; n < n1; n++) {
                 for (int c = 0; c < y.c(); c++) {
                     float v = p.get(bias + c);
-                    int o = out() + n * y.perImage() + c * plane;
-                    for (int i = 0; i < plane; i++) {
+                    int o = at(out(), y, n, 0, 0) + c * y.plane();
+                    for (int i = 0; i < y.plane(); i++) {
                         a.put(o + i, a.get(o + i) + v);
                     }
+                }
+            }
+        }
+    }
+
+    private void forwardBlock(Gemm mm, int part, int n0, int n1) {
+        int ld = (n1 - n0) * y.plane();
+        int colsAll = plan.fwdWorkspace[node.id()] + part * fwdPerThread;
+        int yAll = colsAll + images * cols;
+        for (int gi = 0; gi < groups; gi++) {
+            for (int n = n0; n < n1; n++) {
+                im2col.unfold(a, at(in(0), x, n, inPerGroup, gi), a, colsAll + (n - n0) * y.plane(), ld);
+            }
+            mm.sgemm(false, false, outPerGroup, ld, kdim, 1f, true, param(0) + gi * outPerGroup * kdim, colsAll, 0f, yAll);
+            for (int n = n0; n < n1; n++) {
+                for (int c = 0; c < outPerGroup; c++) {
+                    a.copy(a, yAll + c * ld + (n - n0) * y.plane(), at(out(), y, n, outPerGroup, gi) + c * y.plane(), y.plane());
                 }
             }
         }
@@ -86,48 +116,74 @@ final class ConvStep extends Step {
     @Override
     void backward(int part, int parts) {
         Gemm mm = gemm[part];
-        int plane = y.plane();
+        int n0 = lo(x.n(), part, parts);
+        int n1 = hi(x.n(), part, parts);
         boolean dWeight = trainable(0);
         int dx = din(0);
-        int colBuf = plan.bwdWorkspace[node.id()] + part * perThread;
-        int dcolBuf = colBuf + cols;
         int dw = partialWeightGradient(part);
-        int flipped = dw + weightSize;
         if (dWeight) {
             a.zero(dw, weightSize);
         }
-        if (dx >= 0 && dyIm2col != null) {
-            flipKernel(flipped);
-        }
         int w = param(0);
-        int dyRows = outPerGroup * op.kernel() * op.kernel();
-        for (int n = lo(x.n(), part, parts); n < hi(x.n(), part, parts); n++) {
-            for (int gi = 0; gi < groups; gi++) {
-                int src = in(0) + n * x.perImage() + gi * im2col.channels * x.plane();
-                int dy = dout() + n * y.perImage() + gi * outPerGroup * plane;
-                int wg = w + gi * outPerGroup * kdim;
+        if (pointwise) {
+            for (int n = n0; n < n1; n++) {
+                int dy = at(dout(), y, n, 0, 0);
                 if (dWeight) {
-                    int b = src;
-                    if (!pointwise) {
-                        im2col.unfold(a, src, a, colBuf);
-                        b = colBuf;
+                    mm.sgemm(false, true, y.c(), kdim, y.plane(), 1f, false, dy, at(in(0), x, n, 0, 0), 1f, dw);
+                }
+                if (dx >= 0) {
+                    mm.sgemm(true, false, kdim, y.plane(), y.c(), 1f, true, w, dy, 1f, at(dx, x, n, 0, 0));
+                }
+            }
+            return;
+        }
+        if (dx >= 0 && dyIm2col != null) {
+            flipKernel(dw + weightSize);
+        }
+        for (int b0 = n0; b0 < n1; b0 += images) {
+            backwardBlock(mm, part, b0, Math.min(n1, b0 + images), dWeight, dx, dw);
+        }
+    }
+
+    private void backwardBlock(Gemm mm, int part, int n0, int n1, boolean dWeight, int dx, int dw) {
+        int w = param(0);
+        int ld = (n1 - n0) * y.plane();
+        int ldIn = (n1 - n0) * x.plane();
+        int colsAll = plan.bwdWorkspace[node.id()] + part * bwdPerThread;
+        int dataAll = colsAll + images * cols;
+        int dyAll = dataAll + (dyIm2col != null ? images * Workspace.dataColumns(plan.net, node) : 0);
+        int flipped = dw + weightSize;
+        for (int gi = 0; gi < groups; gi++) {
+            for (int n = n0; n < n1; n++) {
+                for (int c = 0; c < outPerGroup; c++) {
+                    a.copy(a, at(dout(), y, n, outPerGroup, gi) + c * y.plane(), dyAll + c * ld + (n - n0) * y.plane(), y.plane());
+                }
+            }
+            if (dWeight) {
+                for (int n = n0; n < n1; n++) {
+                    im2col.unfold(a, at(in(0), x, n, inPerGroup, gi), a, colsAll + (n - n0) * y.plane(), ld);
+                }
+                // dW_g[outPerGroup, kdim] += dy[outPerGroup, b*plane] * cols^T[b*plane, kdim]
+                mm.sgemm(false, true, outPerGroup, kdim, ld, 1f, false, dyAll, colsAll, 1f, dw + gi * outPerGroup * kdim);
+            }
+            if (dx < 0) {
+                continue;
+            }
+            if (dyIm2col != null) {
+                for (int n = n0; n < n1; n++) {
+                    dyIm2col.unfold(a, at(dout(), y, n, outPerGroup, gi), a, dataAll + (n - n0) * x.plane(), ldIn);
+                }
+                // dx_g[inPerGroup, b*inPlane] = W'_g * im2col(dy); the product lands in colsAll, then adds into dx
+                mm.sgemm(false, false, inPerGroup, ldIn, dyRows, 1f, false, flipped + gi * inPerGroup * dyRows, dataAll, 0f, colsAll);
+                for (int n = n0; n < n1; n++) {
+                    for (int c = 0; c < inPerGroup; c++) {
+                        accumulate(a, at(dx, x, n, inPerGroup, gi) + c * x.plane(), colsAll + c * ldIn + (n - n0) * x.plane(), x.plane());
                     }
-                    // dW_g[outPerGroup, kdim] += dy[outPerGroup, plane] * cols^T[plane, kdim]
-                    mm.sgemm(false, true, outPerGroup, kdim, plane, 1f, false, dy, b, 1f, dw + gi * outPerGroup * kdim);
                 }
-                if (dx < 0) {
-                    continue;
-                }
-                int dsrc = dx + n * x.perImage() + gi * im2col.channels * x.plane();
-                if (pointwise) {
-                    mm.sgemm(true, false, kdim, plane, outPerGroup, 1f, true, wg, dy, 1f, dsrc);
-                } else if (dyIm2col != null) {
-                    dyIm2col.unfold(a, dy, a, dcolBuf);
-                    mm.sgemm(false, false, im2col.channels, x.plane(), dyRows, 1f, false,
-                            flipped + gi * im2col.channels * dyRows, dcolBuf, 1f, dsrc);
-                } else {
-                    mm.sgemm(true, false, kdim, plane, outPerGroup, 1f, true, wg, dy, 0f, dcolBuf);
-                    im2col.foldAdd(a, dcolBuf, a, dsrc);
+            } else {
+                mm.sgemm(true, false, kdim, ld, outPerGroup, 1f, true, w + gi * outPerGroup * kdim, dyAll, 0f, colsAll);
+                for (int n = n0; n < n1; n++) {
+                    im2col.foldAdd(a, colsAll + (n - n0) * y.plane(), ld, a, at(dx, x, n, inPerGroup, gi));
                 }
             }
         }
@@ -136,7 +192,6 @@ final class ConvStep extends Step {
     /** W'[g][ci][(co*k + i)*k + j] = W[g*outPerGroup + co][ci][k-1-i][k-1-j]. */
     private void flipKernel(int dst) {
         int k = op.kernel();
-        int inPerGroup = im2col.channels;
         int w = param(0);
         for (int gi = 0; gi < groups; gi++) {
             for (int co = 0; co < outPerGroup; co++) {
@@ -153,9 +208,9 @@ final class ConvStep extends Step {
         }
     }
 
-    /** Arena offset of thread {@code part}'s private weight gradient. */
+    /** Arena offset of thread {@code part}'s private weight gradient (the flipped kernel follows it). */
     private int partialWeightGradient(int part) {
-        return plan.bwdWorkspace[node.id()] + part * perThread + (pointwise ? 0 : perThread - 2 * weightSize);
+        return plan.bwdWorkspace[node.id()] + part * bwdPerThread + (pointwise ? 0 : bwdPerThread - 2 * weightSize);
     }
 
     @Override

@@ -20,7 +20,7 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private Plan lastPlan;
 
-    /** @param threads threads per step; plans must be made for at least this many ({@code Planner}) */
+    /** @param threads threads per step; plans must be made for exactly this many ({@code Planner}) */
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
     }
@@ -37,7 +37,7 @@ public final class CpuBackend implements Backend {
     @Override
     public LossCurve train(TrainingRun run) {
         Plan plan = run.plan();
-        if (plan.threads < pool.parts()) {
+        if (plan.threads != pool.parts()) {
             throw new IllegalArgumentException("plan was made for " + plan.threads + " threads, backend runs "
                     + pool.parts() + ": plan with new Planner(" + pool.parts() + ", ...)");
         }

@@ -2,8 +2,10 @@ package io.github.eproxy.backend.cpu;
 
 
 /**
- * Unfolds one image's channels into a [C*k*k, outH*outW] matrix (row = (c*k + ki)*k + kj), and the
- * reverse, summing overlapping windows (col2im). Padding reads as zero.
+ * Unfolds one image's channels into a [C*k*k, outH*outW] block of a matrix whose rows are
+ * {@code ld} floats apart (row = (c*k + ki)*k + kj), and the reverse, summing overlapping windows
+ * (col2im). Padding reads as zero. Several images unfold side by side into one matrix, so one
+ * sgemm serves them all.
  */
 final class Im2col {
     final int channels;
@@ -28,12 +30,11 @@ final class Im2col {
         this.outW = outW;
     }
 
-    void unfold(NativeFloats src, int x, NativeFloats dst, int cols) {
-        int plane = outH * outW;
+    void unfold(NativeFloats src, int x, NativeFloats dst, int cols, int ld) {
         for (int c = 0; c < channels; c++) {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
-                    int row = cols + ((c * k + ki) * k + kj) * plane;
+                    int row = cols + ((c * k + ki) * k + kj) * ld;
                     int shift = kj * dilation - pad;
                     int lo = firstInside(shift);
                     int hi = endInside(shift);
@@ -41,19 +42,19 @@ final class Im2col {
                         int ih = oh * stride - pad + ki * dilation;
                         int o = row + oh * outW;
                         if (ih < 0 || ih >= h || lo >= hi) {
-                            dst.zero(o, outW);
+                            zero(dst, o, outW);
                             continue;
                         }
                         int base = x + (c * h + ih) * w + shift;
-                        dst.zero(o, lo);
-                        if (stride == 1) {
+                        zero(dst, o, lo);
+                        if (stride == 1 && hi - lo >= SHORT) {
                             dst.copy(src, base + lo, o + lo, hi - lo);
                         } else {
                             for (int ow = lo; ow < hi; ow++) {
                                 dst.put(o + ow, src.get(base + ow * stride));
                             }
                         }
-                        dst.zero(o + hi, outW - hi);
+                        zero(dst, o + hi, outW - hi);
                     }
                 }
             }
@@ -61,12 +62,11 @@ final class Im2col {
     }
 
     /** dst image += fold(cols). */
-    void foldAdd(NativeFloats src, int cols, NativeFloats dst, int x) {
-        int plane = outH * outW;
+    void foldAdd(NativeFloats src, int cols, int ld, NativeFloats dst, int x) {
         for (int c = 0; c < channels; c++) {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
-                    int row = cols + ((c * k + ki) * k + kj) * plane;
+                    int row = cols + ((c * k + ki) * k + kj) * ld;
                     int shift = kj * dilation - pad;
                     int lo = firstInside(shift);
                     int hi = endInside(shift);
@@ -83,6 +83,19 @@ final class Im2col {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** Runs shorter than this are copied and zeroed in a loop: a memory call costs more than the copy. */
+    private static final int SHORT = 24;
+
+    private static void zero(NativeFloats dst, int from, int count) {
+        if (count >= SHORT) {
+            dst.zero(from, count);
+        } else {
+            for (int i = from; i < from + count; i++) {
+                dst.put(i, 0f);
             }
         }
     }

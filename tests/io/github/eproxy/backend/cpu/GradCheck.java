@@ -18,9 +18,11 @@ import java.util.SplittableRandom;
  * respect to every trainable parameter. The forward pass runs in float32, the loss is summed and
  * the difference quotient formed in double; with a step of 1e-3 on a loss of order 1 (float32
  * rounding near 1e-7) the quotient's rounding error stays near 1e-4, under the bounds used here. ReLU and max pooling make
- * the loss piecewise smooth: a coordinate whose step crosses a kink (its one-sided differences
- * disagree by more than the curvature of a smooth loss allows) says nothing about the backward pass and is left out; at most a
- * quarter of the coordinates may be left out.
+ * the loss piecewise smooth: a coordinate whose steps cross a kink says nothing about the backward
+ * pass and is left out. Kinks show as one-sided differences that disagree, or as central
+ * differences over h and h/2 that disagree, by more than the curvature of a smooth loss allows
+ * (a smooth loss makes the two central differences agree to O(h^2)). At most a quarter of the
+ * coordinates may be left out.
  */
 final class GradCheck {
     static final double STEP = 1e-3;
@@ -53,13 +55,21 @@ final class GradCheck {
                 params[i] = (float) (saved - STEP);
                 double down = loss(cpu, plan, params, input, targets, sgd);
                 params[i] = saved;
+                params[i] = (float) (saved + STEP / 2);
+                double upHalf = loss(cpu, plan, params, input, targets, sgd);
+                params[i] = (float) (saved - STEP / 2);
+                double downHalf = loss(cpu, plan, params, input, targets, sgd);
+                params[i] = saved;
                 double right = (up - center) / STEP;
                 double left = (center - down) / STEP;
-                if (Math.abs(right - left) > 0.05 * Math.max(Math.abs(right), Math.abs(left)) + 1e-3) {
+                double wide = (up - down) / (2 * STEP);
+                double narrow = (upHalf - downHalf) / STEP;
+                double scale = Math.max(Math.abs(right), Math.abs(left));
+                if (Math.abs(right - left) > 0.05 * scale + 1e-3 || Math.abs(wide - narrow) > 0.005 * scale + 2e-4) {
                     continue;
                 }
                 analytic[kept] = grads[i];
-                numeric[kept++] = (up - down) / (2 * STEP);
+                numeric[kept++] = narrow;
             }
             if (kept < 0.75 * plan.trainableSize) {
                 throw new AssertionError("only " + kept + " of " + plan.trainableSize + " coordinates are away from kinks");
