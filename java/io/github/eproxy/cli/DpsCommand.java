@@ -114,7 +114,7 @@ final class DpsCommand implements Callable<Integer> {
     private Ranking.Quality quality(SearchSpace space, EproxyConfig config, List<Architecture> archs, double[] acc, Path out) {
         try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(proxy.threads)
                 .concurrency(proxy.concurrency()).build()) {
-            Map<String, io.github.eproxy.proxy.Score> scores = BatchScorer.run(eproxy, archs, out, true, proxy.concurrency());
+            Map<String, io.github.eproxy.proxy.Score> scores = BatchScorer.run(eproxy, archs, out, true);
             double[] s = new double[archs.size()];
             for (int i = 0; i < s.length; i++) {
                 s[i] = scores.get(archs.get(i).id()).score();

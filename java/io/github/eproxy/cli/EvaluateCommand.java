@@ -61,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Map<String, Score> scores;
         try (Eproxy eproxy = proxy.build()) {
-            scores = BatchScorer.run(eproxy, archs, dir.resolve("scores.jsonl"), resume, proxy.concurrency());
+            scores = BatchScorer.run(eproxy, archs, dir.resolve("scores.jsonl"), resume);
         }
         double[] proxyScores = new double[sample];
         double[] flopsScores = new double[sample];

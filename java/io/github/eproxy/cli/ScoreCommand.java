@@ -73,7 +73,7 @@ final class ScoreCommand implements Callable<Integer> {
             }
         }
         try (Eproxy eproxy = proxy.build()) {
-            Map<String, Score> scores = BatchScorer.run(eproxy, archs, out, resume, proxy.concurrency());
+            Map<String, Score> scores = BatchScorer.run(eproxy, archs, out, resume);
             long degenerate = scores.values().stream().filter(Score::degenerate).count();
             long diverged = scores.values().stream().filter(Score::diverged).count();
             System.out.printf("scored %d architectures into %s (%d degenerate, %d diverged)%n", scores.size(), out,

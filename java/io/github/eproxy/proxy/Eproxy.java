@@ -6,7 +6,6 @@ import io.github.eproxy.backend.TrainingRun;
 import io.github.eproxy.backend.cpu.CpuBackend;
 import io.github.eproxy.graph.Net;
 import io.github.eproxy.graph.NetBuilder;
-import io.github.eproxy.graph.Node;
 import io.github.eproxy.graph.Shape;
 import io.github.eproxy.plan.ParamInit;
 import io.github.eproxy.plan.Plan;
@@ -17,6 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * The Eproxy scorer (paper Section 2.1, Listing 1). Construction does the per-configuration work
@@ -33,6 +37,7 @@ public final class Eproxy implements AutoCloseable {
     private final EproxyConfig config;
     private final SearchSpace space;
     private final int threads;
+    private final int concurrency;
     private final float[] images;
     private final float[][] targets;
     private final long maxMacs;
@@ -43,6 +48,7 @@ public final class Eproxy implements AutoCloseable {
         this.config = b.config;
         this.space = b.space;
         this.threads = b.threads;
+        this.concurrency = b.concurrency;
         this.images = ImageBatch.load(config.images()).batch(config.batchSize(), config.seed(), config.augment());
         this.targets = new float[config.branches().size()][];
         for (int i = 0; i < targets.length; i++) {
@@ -93,6 +99,40 @@ public final class Eproxy implements AutoCloseable {
         double mixed = maxMacs == 0 ? loss : loss * (1 - config.alpha() * macs / (double) maxMacs);
         return new Score(arch.id(), diverged ? Double.POSITIVE_INFINITY : mixed, loss, curve.eval(), macs, params,
                 false, diverged, (System.nanoTime() - start) / 1e6);
+    }
+
+    /**
+     * Scores {@code archs}, up to {@code concurrency} at once, handing each score to {@code onEach}
+     * as it finishes (on the scoring thread); returns the scores in the order of {@code archs}.
+     */
+    public List<Score> scoreAll(List<? extends Architecture> archs, Consumer<Score> onEach) {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "eproxy-score");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Score>> futures = new ArrayList<>();
+            for (Architecture a : archs) {
+                futures.add(pool.submit(() -> {
+                    Score s = score(a);
+                    onEach.accept(s);
+                    return s;
+                }));
+            }
+            List<Score> out = new ArrayList<>();
+            for (Future<Score> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scoring", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** The backbone plus the proxy head, and the id of the first head node. */

@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
+import io.github.eproxy.proxy.Score;
+import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.SearchSpace;
 import io.github.eproxy.stats.Ranking;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
 /**
@@ -46,19 +46,16 @@ public final class Dps {
     public double fitness(EproxyConfig config) {
         double[] scores = new double[train.size()];
         double[] acc = new double[train.size()];
-        ForkJoinPool pool = new ForkJoinPool(concurrency);
+        List<Architecture> archs = new ArrayList<>();
+        for (Benchmark.Entry e : train) {
+            archs.add(e.arch());
+        }
         try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(1).concurrency(concurrency).build()) {
-            pool.submit(() -> java.util.stream.IntStream.range(0, train.size()).parallel().forEach(i -> {
-                scores[i] = eproxy.score(train.get(i).arch()).score();
+            List<Score> scored = eproxy.scoreAll(archs, s -> { });
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = scored.get(i).score();
                 acc[i] = train.get(i).accuracy();
-            })).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdown();
+            }
         }
         return Ranking.evaluate(scores, acc).spearman();
     }
