@@ -42,6 +42,17 @@ public final class Net {
         return nodes.get(0);
     }
 
+    /** Parameter elements of the nodes whose ids are {@code < limit}. */
+    public long paramCount(int limit) {
+        long n = 0;
+        for (int i = 0; i < limit; i++) {
+            for (int p : nodes.get(i).params()) {
+                n += params.get(p).numel();
+            }
+        }
+        return n;
+    }
+
     /** Number of parameter elements; trainable ones only if {@code trainableOnly}. */
     public long paramCount(boolean trainableOnly) {
         long n = 0;

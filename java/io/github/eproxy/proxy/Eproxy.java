@@ -82,12 +82,7 @@ public final class Eproxy implements AutoCloseable {
     public Score score(Architecture arch) {
         long start = System.nanoTime();
         Network n = network(arch);
-        long params = 0;
-        for (int i = 0; i < n.backboneEnd; i++) {
-            for (int p : n.net.node(i).params()) {
-                params += n.net.params().get(p).numel();
-            }
-        }
+        long params = n.net.paramCount(n.backboneEnd);
         long macs = n.net.macsPerImage(n.backboneEnd);
         if (n.net.isInputIndependent()) {
             return new Score(arch.id(), Double.POSITIVE_INFINITY, Double.NaN, new double[0], macs, params, true, false,

@@ -84,7 +84,7 @@ public record EproxyConfig(List<Branch> branches, double lr, double momentum, do
             }
             ObjectNode merged = JSON.valueToTree(DEFAULT);
             ObjectNode plainBranch = JSON.valueToTree(Branch.plain());
-            user.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+            user.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
             if (user.has("branches")) {
                 if (!user.get("branches").isArray()) {
                     throw new IllegalArgumentException("Eproxy config: 'branches' must be a list");
@@ -92,7 +92,7 @@ public record EproxyConfig(List<Branch> branches, double lr, double momentum, do
                 ArrayNode branches = JSON.createArrayNode();
                 for (JsonNode b : user.get("branches")) {
                     ObjectNode branch = plainBranch.deepCopy();
-                    b.fields().forEachRemaining(e -> branch.set(e.getKey(), e.getValue()));
+                    b.properties().forEach(e -> branch.set(e.getKey(), e.getValue()));
                     branches.add(branch);
                 }
                 merged.set("branches", branches);

@@ -33,6 +33,7 @@ class GraphTest {
         Net net = b.build();
         assertEquals(16 * 3 * 9 + 32 + 8 * 16 + 8, net.paramCount(false));
         assertEquals(16 * 3 * 9 + 32, net.paramCount(true));
+        assertEquals(16 * 3 * 9 + 32, net.paramCount(3), "parameters of the nodes before the frozen conv");
         assertEquals(32L * 32 * 16 * 3 * 9 + 32L * 32 * 8 * 16, net.macsPerImage());
         assertEquals(16 * net.macsPerImage(), net.macsPerBatch());
     }

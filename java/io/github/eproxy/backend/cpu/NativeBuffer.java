@@ -11,7 +11,7 @@ final class NativeBuffer implements AutoCloseable {
     private NativeFloats floats;
     private long capacity;
 
-    /** Makes room for at least {@code floats} elements; old contents are not kept. */
+    /** Makes room for at least {@code count} elements; old contents are not kept. */
     void ensure(long count) {
         if (count <= capacity && pointer != null) {
             return;
