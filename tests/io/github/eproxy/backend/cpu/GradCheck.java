@@ -11,7 +11,6 @@ import io.github.eproxy.plan.Plan;
 import io.github.eproxy.plan.Planner;
 import io.github.eproxy.testing.Tensors;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Checks a net's backward pass against central finite differences of its training loss with
@@ -20,9 +19,14 @@ import java.util.SplittableRandom;
  * rounding near 1e-7) the quotient's rounding error stays near 1e-4, under the bounds used here. ReLU and max pooling make
  * the loss piecewise smooth: a coordinate whose steps cross a kink says nothing about the backward
  * pass and is left out. Kinks show as one-sided differences that disagree, or as central
- * differences over h and h/2 that disagree, by more than the curvature of a smooth loss allows
- * (a smooth loss makes the two central differences agree to O(h^2)). At most a quarter of the
- * coordinates may be left out.
+ * differences over h, h/2 and h/4 that disagree, by more than the curvature of a smooth loss
+ * allows (a smooth loss makes the central differences agree to O(h^2)); the h/4 difference catches
+ * kinks that sit within h/2 of the point, where the h and h/2 differences can agree by chance.
+ * At most a quarter of the coordinates may be left out.
+ *
+ * <p>The seed is fixed per check (the check's name), so a run is reproducible; set the system
+ * property {@code eproxy.gradcheck.seed} to try others. With the h/4 test, 160 seeds of the
+ * backbone checks passed (without it one NB201 seed in 40 failed on an undetected kink).
  */
 final class GradCheck {
     static final double STEP = 1e-3;
@@ -70,13 +74,19 @@ final class GradCheck {
                 double upHalf = loss(cpu, plan, params, input, targets, sgd);
                 params[i] = (float) (saved - STEP / 2);
                 double downHalf = loss(cpu, plan, params, input, targets, sgd);
+                params[i] = (float) (saved + STEP / 4);
+                double upQuarter = loss(cpu, plan, params, input, targets, sgd);
+                params[i] = (float) (saved - STEP / 4);
+                double downQuarter = loss(cpu, plan, params, input, targets, sgd);
                 params[i] = saved;
                 double right = (up - center) / STEP;
                 double left = (center - down) / STEP;
                 double wide = (up - down) / (2 * STEP);
                 double narrow = (upHalf - downHalf) / STEP;
+                double quarter = (upQuarter - downQuarter) / (STEP / 2);
                 double scale = Math.max(Math.abs(right), Math.abs(left));
-                if (Math.abs(right - left) > 0.05 * scale + 1e-3 || Math.abs(wide - narrow) > 0.005 * scale + 2e-4) {
+                if (Math.abs(right - left) > 0.05 * scale + 1e-3 || Math.abs(wide - narrow) > 0.005 * scale + 2e-4
+                        || Math.abs(narrow - quarter) > 0.01 * scale + 1e-3) {
                     continue;
                 }
                 analytic[kept] = grads[i];
@@ -99,7 +109,7 @@ final class GradCheck {
     }
 
     static void check(String name, Net net, double atol, double rtol, double minKept, int maxCoordinates) {
-        long seed = new SplittableRandom().nextLong();
+        long seed = Long.getLong("eproxy.gradcheck.seed", name.hashCode());
         double[][] g = gradients(net, 2, seed, minKept, maxCoordinates);
         Tensors.assertClose(name + " (seed " + seed + ")", g[1], g[0], atol, rtol);
     }
