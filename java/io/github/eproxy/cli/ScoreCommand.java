@@ -2,6 +2,7 @@ package io.github.eproxy.cli;
 
 import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.Score;
+import io.github.eproxy.search.ScoreLog;
 import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.SearchSpace;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Regularised evolution (Real et al., AAAI 2019): a population of the {@code population} most
@@ -66,13 +67,26 @@ public final class Rea<T> {
 
     /** Evaluates until the history holds {@code total} candidates; {@code onEach} sees each new one. */
     public void run(int total, Consumer<Member<T>> onEach) {
+        runUntil(total, m -> {
+            onEach.accept(m);
+            return false;
+        });
+    }
+
+    /**
+     * Evaluates until the history holds {@code total} candidates or {@code done} returns true for a
+     * new one (it sees each new candidate once).
+     */
+    public void runUntil(int total, Predicate<Member<T>> done) {
         while (history.size() < total) {
             int step = history.size();
             SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
             T child = step < population ? problem.random(rng) : problem.mutate(tournament(rng).candidate(), rng);
             Member<T> m = new Member<>(step, child, problem.fitness(child));
             admit(m);
-            onEach.accept(m);
+            if (done.test(m)) {
+                return;
+            }
         }
     }
 

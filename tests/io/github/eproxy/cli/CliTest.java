@@ -89,4 +89,30 @@ class CliTest {
             }
         }
     }
+
+    @Test
+    void searchRunsBothMethodsResumesAndRefusesOtherSettings(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("small.json");
+        Files.writeString(config, SMALL_CONFIG);
+        Path out = dir.resolve("search");
+        String[] args = {"search", "--config", config.toString(), "--budget", "4", "--seeds", "1", "--population", "2",
+            "--tournament", "2", "--out-dir", out.toString()};
+        assertEquals(0, run(args)[0]);
+        List<String> runs = Files.readAllLines(out.resolve("runs.jsonl"));
+        assertEquals(2, runs.size(), "one search per method: " + runs);
+        assertTrue(runs.get(0).contains("\"method\":\"rea-benchmark\"") && runs.get(1).contains("\"method\":\"eproxy\""), runs.toString());
+        int scored = Files.readAllLines(out.resolve("scores.jsonl")).size();
+        assertTrue(scored >= 1 && scored <= 4, "each distinct architecture scored once: " + scored);
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("| eproxy | 1 | 4.0 |"), summary);
+
+        assertOneLineError(run(args), "pass --resume");
+        String[] resumed = java.util.Arrays.copyOf(args, args.length + 1);
+        resumed[args.length] = "--resume";
+        assertEquals(0, run(resumed)[0]);
+        assertEquals(runs, Files.readAllLines(out.resolve("runs.jsonl")), "a finished run has nothing left to do");
+        resumed[4] = "8";
+        assertOneLineError(run(resumed), "settings that differ");
+        assertOneLineError(run("search", "--space", "nb101", "--out-dir", dir.resolve("x").toString()), "only nb201");
+    }
 }

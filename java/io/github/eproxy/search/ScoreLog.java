@@ -1,15 +1,15 @@
-package io.github.eproxy.cli;
+package io.github.eproxy.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eproxy.proxy.Score;
-import io.github.eproxy.search.Journal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +17,14 @@ import java.util.Map;
 /**
  * Scores as JSON Lines ({@link Journal}): one architecture per line, flushed as each one
  * finishes; a resumed run keeps every complete line. Infinite scores (degenerate or diverged
- * networks) are written as null.
+ * networks) are written as null. Safe to share between scoring threads.
  */
-final class ScoreLog implements AutoCloseable {
+public final class ScoreLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Map<String, Score> done = new LinkedHashMap<>();
+    private final Map<String, Score> done = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Journal journal;
 
-    ScoreLog(Path file, boolean resume) {
+    public ScoreLog(Path file, boolean resume) {
         journal = new Journal(file, resume);
         int lineNo = 0;
         for (JsonNode record : journal.earlier()) {
@@ -39,16 +39,17 @@ final class ScoreLog implements AutoCloseable {
         }
     }
 
-    Map<String, Score> done() {
+    /** Every architecture scored so far, keyed by id, in the order scored. */
+    public Map<String, Score> done() {
         return done;
     }
 
-    synchronized void write(Score s) {
+    public synchronized void write(Score s) {
         journal.append(toJson(s));
         done.put(s.arch(), s);
     }
 
-    static ObjectNode toJson(Score s) {
+    public static ObjectNode toJson(Score s) {
         ObjectNode o = JSON.createObjectNode();
         o.put("arch", s.arch());
         putFinite(o, "score", s.score());
@@ -77,7 +78,7 @@ final class ScoreLog implements AutoCloseable {
         }
     }
 
-    static Score fromJson(JsonNode o) {
+    public static Score fromJson(JsonNode o) {
         String arch = o.get("arch").asText();
         JsonNode curve = o.path("lossCurve");
         double[] c = new double[curve.size()];
@@ -90,7 +91,7 @@ final class ScoreLog implements AutoCloseable {
                 o.get("degenerate").asBoolean(), o.get("diverged").asBoolean(), o.get("ms").asDouble());
     }
 
-    static List<String> lines(Path file) {
+    public static List<String> lines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {

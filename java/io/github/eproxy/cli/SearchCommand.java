@@ -1,0 +1,178 @@
+package io.github.eproxy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.eproxy.proxy.Eproxy;
+import io.github.eproxy.proxy.Score;
+import io.github.eproxy.search.Journal;
+import io.github.eproxy.search.ScoreLog;
+import io.github.eproxy.search.nas.ArchitectureSearch;
+import io.github.eproxy.search.nas.Oracle;
+import io.github.eproxy.search.nas.SearchResult;
+import io.github.eproxy.searchspace.Architecture;
+import io.github.eproxy.searchspace.Benchmark;
+import io.github.eproxy.searchspace.Nb201;
+import io.github.eproxy.searchspace.SearchSpace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Proxy-guided architecture search (paper Section 3.5): regularised evolution with Eproxy as fitness, "
+                + "then benchmark queries in proxy order; compared, seed by seed, with the same evolution on the "
+                + "benchmark's accuracies. Reports the queries needed to find the global optimum (Table 7).")
+final class SearchCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    ProxyOptions proxy;
+
+    @Option(names = "--budget", defaultValue = "500",
+            description = "Proxy evaluations per proxy-guided search (default: ${DEFAULT-VALUE}).")
+    int budget;
+
+    @Option(names = "--seeds", defaultValue = "10", description = "Searches per method, seeds 0..N-1 (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--population", defaultValue = "20", description = "Population size (default: ${DEFAULT-VALUE}).")
+    int population;
+
+    @Option(names = "--tournament", defaultValue = "5", description = "Tournament sample size (default: ${DEFAULT-VALUE}).")
+    int tournament;
+
+    @Option(names = "--queries", defaultValue = "10,50,100", split = ",",
+            description = "Query budgets at which the best true accuracy is reported (default: ${DEFAULT-VALUE}).")
+    int[] queries;
+
+    @Option(names = "--max-rea", defaultValue = "20000",
+            description = "Evaluation cap of the evolution on benchmark accuracies (default: ${DEFAULT-VALUE}).")
+    int maxRea;
+
+    @Option(names = "--out-dir", description = "Output folder (default: eproxy-search-<space>).")
+    Path outDir;
+
+    @Option(names = "--resume", description = "Continue an interrupted run in --out-dir.")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        SearchSpace space = proxy.searchSpace();
+        if (!(space instanceof Nb201)) {
+            throw new IllegalArgumentException("architecture search needs a benchmark table of the whole space to query; "
+                    + "only nb201 has one (the bundled nb101 tables are samples)");
+        }
+        if (budget < 1 || seeds < 1 || maxRea < 1) {
+            throw new IllegalArgumentException("--budget, --seeds and --max-rea must be positive");
+        }
+        Oracle oracle = new Oracle(Benchmark.load(space));
+        ArchitectureSearch search = new ArchitectureSearch(space, oracle, population, tournament, queries);
+        Path dir = outDir != null ? outDir : Path.of("eproxy-search-" + space.name());
+        checkSettings(dir.resolve("settings.json"));
+
+        List<SearchResult> results = new ArrayList<>();
+        try (Journal runs = new Journal(dir.resolve("runs.jsonl"), resume);
+                ScoreLog scores = new ScoreLog(dir.resolve("scores.jsonl"), resume);
+                Eproxy eproxy = proxy.build()) {
+            for (JsonNode r : runs.earlier()) {
+                results.add(JSON.treeToValue(r, SearchResult.class));
+            }
+            List<Long> todo = new ArrayList<>();
+            for (long seed = 0; seed < seeds; seed++) {
+                if (!done(results, "rea-benchmark", seed)) {
+                    SearchResult r = search.onBenchmark(seed, maxRea);
+                    runs.append(JSON.valueToTree(r));
+                    results.add(r);
+                }
+                if (!done(results, "eproxy", seed)) {
+                    todo.add(seed);
+                }
+            }
+            Progress progress = new Progress("proxy evaluations", todo.size() * budget, 0);
+            ToDoubleFunction<Architecture> fitness = a -> {
+                Score s = scores.done().get(a.id());
+                if (s == null) {
+                    s = eproxy.score(a);
+                    scores.write(s);
+                }
+                progress.step();
+                return -s.score();
+            };
+            ExecutorService pool = Executors.newFixedThreadPool(proxy.concurrency());
+            try {
+                List<Future<SearchResult>> running = new ArrayList<>();
+                for (long seed : todo) {
+                    running.add(pool.submit(() -> {
+                        SearchResult r = search.proxyGuided("eproxy", fitness, seed, budget);
+                        runs.append(JSON.valueToTree(r));
+                        return r;
+                    }));
+                }
+                for (Future<SearchResult> f : running) {
+                    results.add(f.get());
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception c ? c : e;
+            } finally {
+                pool.shutdownNow();
+            }
+            System.err.printf("scored %d distinct architectures%n", scores.done().size());
+        }
+        String table = SearchSummary.markdown(results, queries, oracle.best());
+        System.out.print(table);
+        write(dir.resolve("summary.md"), table);
+        System.out.println("wrote " + dir.resolve("summary.md") + ", runs.jsonl, scores.jsonl");
+        return 0;
+    }
+
+    private static boolean done(List<SearchResult> results, String method, long seed) {
+        for (SearchResult r : results) {
+            if (r.method().equals(method) && r.seed() == seed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records what the run's cached scores and results depend on; a resumed run must match it. */
+    private void checkSettings(Path file) throws IOException {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("space", proxy.searchSpace().name());
+        s.set("config", JSON.readTree(proxy.eproxyConfig().toJson()));
+        s.put("budget", budget);
+        s.put("population", population);
+        s.put("tournament", tournament);
+        s.put("maxRea", maxRea);
+        String text = s.toPrettyString();
+        if (Files.exists(file)) {
+            if (!resume) {
+                throw new IllegalArgumentException(file + " exists: pass --resume to continue that run, or choose another --out-dir");
+            }
+            if (!JSON.readTree(Files.readString(file)).equals(s)) {
+                throw new IllegalArgumentException("--resume with settings that differ from " + file + "; use the same options or another --out-dir");
+            }
+        }
+        write(file, text);
+    }
+
+    static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
