@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Score a random sample of a benchmark table and report how well Eproxy ranks it "
-                + "(Spearman, Kendall, top-10%), next to FLOPs alone.")
+                + "(Spearman, Kendall, top-10%%), next to FLOPs alone.")
 final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ProxyOptions proxy;

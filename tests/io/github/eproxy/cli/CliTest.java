@@ -115,4 +115,13 @@ class CliTest {
         assertOneLineError(run(resumed), "settings that differ");
         assertOneLineError(run("search", "--space", "nb101", "--out-dir", dir.resolve("x").toString()), "only nb201");
     }
+
+    @Test
+    void everyCommandsHelpRendersWithoutWarnings() {
+        for (String command : new String[] {"score", "evaluate", "dps", "search"}) {
+            Object[] result = run(command, "--help");
+            assertEquals(0, result[0], command);
+            assertFalse(((String) result[1]).contains("WARN"), command + ": " + result[1]);
+        }
+    }
 }
