@@ -20,6 +20,35 @@ public final class Net {
         this.losses = List.copyOf(losses);
     }
 
+    /**
+     * A net from already shape-checked parts, for decoders of serialised plans ({@link NetBuilder}
+     * is how nets are built). Checks that node ids are positions and that inputs come earlier.
+     */
+    public static Net of(List<Node> nodes, List<Param> params, List<Integer> losses) {
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (n.id() != i) {
+                throw new IllegalArgumentException("node at position " + i + " has id " + n.id());
+            }
+            for (int in : n.inputs()) {
+                if (in < 0 || in >= i) {
+                    throw new IllegalArgumentException(n + ": input " + in + " is not an earlier node");
+                }
+            }
+            for (int p : n.params()) {
+                if (p < 0 || p >= params.size()) {
+                    throw new IllegalArgumentException(n + ": parameter " + p + " does not exist");
+                }
+            }
+        }
+        for (int l : losses) {
+            if (l < 0 || l >= nodes.size() || !(nodes.get(l).op() instanceof Op.MseLoss)) {
+                throw new IllegalArgumentException("loss " + l + " is not an MSE loss node");
+            }
+        }
+        return new Net(nodes, params, losses);
+    }
+
     public List<Node> nodes() {
         return nodes;
     }
