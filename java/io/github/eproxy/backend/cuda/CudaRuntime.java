@@ -1,0 +1,66 @@
+package io.github.eproxy.backend.cuda;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * Whether the CUDA backend can run here: the native library is packaged and loads, and the CUDA
+ * runtime sees a device. Never throws; {@link #probe} says why not in one line.
+ */
+public final class CudaRuntime {
+    /** Status codes of {@code eproxy_status}. */
+    static final int OK = 0;
+    static final int NO_DEVICE = 3;
+
+    /** The outcome of a probe: how many devices, or why none can be used. */
+    public record Probe(boolean libraryLoaded, int devices, String message) {
+        public boolean available() {
+            return libraryLoaded && devices > 0;
+        }
+    }
+
+    private static Probe cached;
+
+    private CudaRuntime() {
+    }
+
+    public static synchronized Probe probe() {
+        if (cached == null) {
+            cached = doProbe();
+        }
+        return cached;
+    }
+
+    private static Probe doProbe() {
+        try {
+            Loader.load(NativeLib.class);
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return new Probe(false, 0, "CUDA backend not available: the native library is not in this build ("
+                    + firstLine(e.getMessage()) + ")");
+        }
+        try (IntPointer count = new IntPointer(1); BytePointer err = new BytePointer(512)) {
+            int status = NativeLib.eproxy_device_count(count, err, 512);
+            if (status == OK && count.get() > 0) {
+                return new Probe(true, count.get(), count.get() + " CUDA device(s)");
+            }
+            String reason = status == OK ? "no CUDA device" : cString(err);
+            return new Probe(true, 0, "no GPU: " + reason);
+        }
+    }
+
+    /** The NUL-terminated string in {@code buffer} (the native side writes at most its length). */
+    private static String cString(BytePointer buffer) {
+        String s = buffer.getString();
+        int end = s.indexOf('\0');
+        return end < 0 ? s : s.substring(0, end);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no reason given";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
