@@ -41,7 +41,8 @@ final class SearchCommand implements Callable<Integer> {
     ProxyOptions proxy;
 
     @Option(names = "--budget", defaultValue = "500",
-            description = "Proxy evaluations per proxy-guided search (default: ${DEFAULT-VALUE}).")
+            description = "Proxy evaluations per proxy-guided search (default: ${DEFAULT-VALUE}); "
+                    + "--resume with a larger budget reuses the scores already computed.")
     int budget;
 
     @Option(names = "--seeds", defaultValue = "10", description = "Searches per method, seeds 0..N-1 (default: ${DEFAULT-VALUE}).")
@@ -91,12 +92,12 @@ final class SearchCommand implements Callable<Integer> {
             }
             List<Long> todo = new ArrayList<>();
             for (long seed = 0; seed < seeds; seed++) {
-                if (!done(results, "rea-benchmark", seed)) {
+                if (find(results, "rea-benchmark", seed, -1) == null) {
                     SearchResult r = search.onBenchmark(seed, maxRea);
                     runs.append(JSON.valueToTree(r));
                     results.add(r);
                 }
-                if (!done(results, "eproxy", seed)) {
+                if (find(results, "eproxy", seed, budget) == null) {
                     todo.add(seed);
                 }
             }
@@ -130,28 +131,44 @@ final class SearchCommand implements Callable<Integer> {
             }
             System.err.printf("scored %d distinct architectures%n", scores.done().size());
         }
-        String table = SearchSummary.markdown(results, queries, oracle.best());
+        String table = SearchSummary.markdown(current(results), queries, oracle.best());
         System.out.print(table);
         write(dir.resolve("summary.md"), table);
         System.out.println("wrote " + dir.resolve("summary.md") + ", runs.jsonl, scores.jsonl");
         return 0;
     }
 
-    private static boolean done(List<SearchResult> results, String method, long seed) {
+    /** The recorded search of {@code method} and {@code seed} ({@code evaluations} -1: any number). */
+    private static SearchResult find(List<SearchResult> results, String method, long seed, int evaluations) {
         for (SearchResult r : results) {
-            if (r.method().equals(method) && r.seed() == seed) {
-                return true;
+            if (r.method().equals(method) && r.seed() == seed && (evaluations < 0 || r.evaluations() == evaluations)) {
+                return r;
             }
         }
-        return false;
+        return null;
     }
 
-    /** Records what the run's cached scores and results depend on; a resumed run must match it. */
+    /** This invocation's searches: seeds 0..N-1 of each method, proxy-guided ones at this budget. */
+    private List<SearchResult> current(List<SearchResult> results) {
+        List<SearchResult> out = new ArrayList<>();
+        for (long seed = 0; seed < seeds; seed++) {
+            out.add(find(results, "rea-benchmark", seed, -1));
+        }
+        for (long seed = 0; seed < seeds; seed++) {
+            out.add(find(results, "eproxy", seed, budget));
+        }
+        return out;
+    }
+
+    /**
+     * Records what the cached scores and recorded searches depend on; a resumed run must match it.
+     * The budget and the number of seeds may change: a resumed run with a larger budget reuses
+     * every score already computed, and adds searches for new seeds or budgets.
+     */
     private void checkSettings(Path file) throws IOException {
         ObjectNode s = JSON.createObjectNode();
         s.put("space", proxy.searchSpace().name());
         s.set("config", JSON.readTree(proxy.eproxyConfig().toJson()));
-        s.put("budget", budget);
         s.put("population", population);
         s.put("tournament", tournament);
         s.put("maxRea", maxRea);

@@ -111,7 +111,12 @@ class CliTest {
         resumed[args.length] = "--resume";
         assertEquals(0, run(resumed)[0]);
         assertEquals(runs, Files.readAllLines(out.resolve("runs.jsonl")), "a finished run has nothing left to do");
-        resumed[4] = "8";
+        resumed[4] = "6";
+        assertEquals(0, run(resumed)[0]);
+        List<String> extended = Files.readAllLines(out.resolve("runs.jsonl"));
+        assertEquals(3, extended.size(), "a larger budget adds one proxy-guided search: " + extended);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("| eproxy | 1 | 6.0 |"));
+        resumed[8] = "3";
         assertOneLineError(run(resumed), "settings that differ");
         assertOneLineError(run("search", "--space", "nb101", "--out-dir", dir.resolve("x").toString()), "only nb201");
     }
