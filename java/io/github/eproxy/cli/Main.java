@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code eproxy} command line. Errors print one line and exit non-zero; no stack traces. */
 @Command(name = "eproxy", mixinStandardHelpOptions = true, version = "eproxy 0.1.0",
         description = "Eproxy + Discrete Proxy Search: a near-zero-cost proxy for neural architecture search.",
-        subcommands = {ScoreCommand.class, EvaluateCommand.class, DpsCommand.class, SearchCommand.class})
+        subcommands = {ScoreCommand.class, EvaluateCommand.class, DpsCommand.class, SearchCommand.class, CompareCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

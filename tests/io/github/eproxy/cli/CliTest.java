@@ -123,10 +123,22 @@ class CliTest {
 
     @Test
     void everyCommandsHelpRendersWithoutWarnings() {
-        for (String command : new String[] {"score", "evaluate", "dps", "search"}) {
+        for (String command : new String[] {"score", "evaluate", "dps", "search", "compare"}) {
             Object[] result = run(command, "--help");
             assertEquals(0, result[0], command);
             assertFalse(((String) result[1]).contains("WARN"), command + ": " + result[1]);
         }
+    }
+
+    @Test
+    void compareTabulatesEveryProxyAndRejectsUnknownOnes(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("compare");
+        assertEquals(0, run("compare", "--sample", "6", "--proxies", "naswot,flops,params", "--out-dir", out.toString())[0]);
+        List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
+        assertEquals(4, csv.size(), csv.toString());
+        assertTrue(csv.get(1).startsWith("naswot,") && csv.get(2).startsWith("flops,") && csv.get(3).startsWith("params,"), csv.toString());
+        assertEquals(6, Files.readAllLines(out.resolve("naswot.jsonl")).size());
+        assertTrue(Files.size(out.resolve("compare.png")) > 0);
+        assertOneLineError(run("compare", "--proxies", "synflow", "--out-dir", dir.resolve("x").toString()), "unknown proxy 'synflow'");
     }
 }

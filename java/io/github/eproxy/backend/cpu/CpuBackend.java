@@ -107,6 +107,24 @@ public final class CpuBackend implements Backend {
         return memory.arena.copyOut(lastPlan.act[pred], lastPlan.node(pred).shape().numel());
     }
 
+    /**
+     * The output of any node in the last run's final forward pass. Buffers shared by liveness are
+     * overwritten later in the pass, so this needs a plan made without reuse
+     * ({@code new Planner(threads, false)}).
+     */
+    public float[] output(int node) {
+        if (lastPlan == null) {
+            throw new IllegalStateException("no training run yet");
+        }
+        if (lastPlan.arenaSize < lastPlan.unsharedSize) {
+            throw new IllegalStateException("the last plan shares buffers; plan with new Planner(threads, false) to read any node's output");
+        }
+        if (node < 0 || node >= lastPlan.act.length || lastPlan.act[node] < 0) {
+            throw new IllegalArgumentException("node " + node + " has no output in the last plan");
+        }
+        return memory.arena.copyOut(lastPlan.act[node], lastPlan.node(node).shape().numel());
+    }
+
     /** Parameter gradients of the last backward pass (for tests). */
     float[] grads() {
         return memory.grads.copyOut(0, lastPlan.paramSize);
