@@ -91,8 +91,8 @@ final class CompareCommand implements Callable<Integer> {
         }
         String md = markdown(space, rows);
         System.out.print(md);
-        SearchCommand.write(dir.resolve("compare.md"), md);
-        SearchCommand.write(dir.resolve("compare.csv"), csv(rows));
+        TextFile.write(dir.resolve("compare.md"), md);
+        TextFile.write(dir.resolve("compare.csv"), csv(rows));
         plot(dir.resolve("compare.png"), space, rows);
         System.out.println("wrote " + dir.resolve("compare.md") + ", compare.csv, compare.png and one JSON Lines file per proxy");
         return 0;

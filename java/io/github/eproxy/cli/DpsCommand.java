@@ -13,7 +13,6 @@ import io.github.eproxy.searchspace.SearchSpace;
 import io.github.eproxy.stats.Ranking;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +80,7 @@ final class DpsCommand implements Callable<Integer> {
                 m -> progress.step());
         double searchSeconds = (System.nanoTime() - start) / 1e9;
         EproxyConfig best = rea.best().candidate();
-        write(dir.resolve("best.json"), best.toJson());
+        TextFile.write(dir.resolve("best.json"), best.toJson());
         plot(dir.resolve("fitness.png"), rea.history());
 
         List<Architecture> evalArchs = new ArrayList<>();
@@ -106,7 +105,7 @@ final class DpsCommand implements Callable<Integer> {
         summary.put("bestTrainingRho", rea.best().fitness());
         summary.set("found", json.valueToTree(found));
         summary.set("base", json.valueToTree(plain));
-        write(dir.resolve("summary.json"), summary.toPrettyString());
+        TextFile.write(dir.resolve("summary.json"), summary.toPrettyString());
         System.out.println("wrote " + dir.resolve("best.json") + ", history.jsonl, fitness.png, summary.json");
         return 0;
     }
@@ -138,15 +137,6 @@ final class DpsCommand implements Callable<Integer> {
         chart.addSeries("best", x, best);
         try {
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -15,7 +15,6 @@ import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.Nb201;
 import io.github.eproxy.searchspace.SearchSpace;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,7 +132,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         String table = SearchSummary.markdown(current(results), queries, oracle.best());
         System.out.print(table);
-        write(dir.resolve("summary.md"), table);
+        TextFile.write(dir.resolve("summary.md"), table);
         System.out.println("wrote " + dir.resolve("summary.md") + ", runs.jsonl, scores.jsonl");
         return 0;
     }
@@ -181,15 +180,6 @@ final class SearchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume with settings that differ from " + file + "; use the same options or another --out-dir");
             }
         }
-        write(file, text);
-    }
-
-    static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        TextFile.write(file, text);
     }
 }
