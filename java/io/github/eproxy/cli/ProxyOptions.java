@@ -45,7 +45,7 @@ final class ProxyOptions {
     }
 
     EproxyConfig eproxyConfig() {
-        EproxyConfig c = EproxyConfig.DEFAULT;
+        EproxyConfig c = EproxyConfig.plainFor(searchSpace());
         if (config != null) {
             try {
                 c = EproxyConfig.fromJson(Files.readString(config));

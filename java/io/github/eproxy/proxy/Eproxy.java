@@ -193,11 +193,12 @@ public final class Eproxy implements AutoCloseable {
 
     /** Settings of a scorer; everything has a default. */
     public static final class Builder {
-        private EproxyConfig config = EproxyConfig.DEFAULT;
+        private EproxyConfig config;
         private SearchSpace space = SearchSpace.named("nb201");
         private int threads = Runtime.getRuntime().availableProcessors();
         private int concurrency = 1;
 
+        /** The configuration (default: {@link EproxyConfig#plainFor} the space). */
         public Builder config(EproxyConfig value) {
             this.config = value;
             return this;
@@ -227,6 +228,9 @@ public final class Eproxy implements AutoCloseable {
         }
 
         public Eproxy build() {
+            if (config == null) {
+                config = EproxyConfig.plainFor(space);
+            }
             return new Eproxy(this);
         }
     }
