@@ -45,7 +45,7 @@ final class ProxyOptions {
     }
 
     EproxyConfig eproxyConfig() {
-        EproxyConfig c = EproxyConfig.plainFor(searchSpace());
+        EproxyConfig c = EproxyConfig.DEFAULT;
         if (config != null) {
             try {
                 c = EproxyConfig.fromJson(Files.readString(config));

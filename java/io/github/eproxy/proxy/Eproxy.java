@@ -193,12 +193,11 @@ public final class Eproxy implements AutoCloseable {
 
     /** Settings of a scorer; everything has a default. */
     public static final class Builder {
-        private EproxyConfig config;
+        private EproxyConfig config = EproxyConfig.DEFAULT;
         private SearchSpace space = SearchSpace.named("nb201");
         private int threads = Runtime.getRuntime().availableProcessors();
         private int concurrency = 1;
 
-        /** The configuration (default: {@link EproxyConfig#plainFor} the space). */
         public Builder config(EproxyConfig value) {
             this.config = value;
             return this;
@@ -228,9 +227,6 @@ public final class Eproxy implements AutoCloseable {
         }
 
         public Eproxy build() {
-            if (config == null) {
-                config = EproxyConfig.plainFor(space);
-            }
             return new Eproxy(this);
         }
     }

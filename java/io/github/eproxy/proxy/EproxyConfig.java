@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eproxy.graph.Init;
-import io.github.eproxy.searchspace.Nb101;
-import io.github.eproxy.searchspace.SearchSpace;
 import java.util.List;
 
 /**
@@ -30,20 +28,6 @@ public record EproxyConfig(List<Branch> branches, double lr, double momentum, do
 
     public static final EproxyConfig DEFAULT = new EproxyConfig(List.of(Branch.plain()), 1.2, 0.9, 4e-5, 10, 0.0,
             Init.PYTORCH_DEFAULT, Init.PYTORCH_DEFAULT, 0, 16, true, ImageBatch.DEFAULT);
-
-    /**
-     * The reference's plain configuration for NAS-Bench-101 (its non-searched NB101 config): one
-     * branch on the final output with a 512-channel transform and a 64-channel barrier, teacher
-     * target. The reference's NB101 teacher output is not rescaled; level 2 brings our
-     * max-normalised teacher to about the same scale. Otherwise as {@link #DEFAULT}.
-     */
-    public static final EproxyConfig NB101_PLAIN = DEFAULT.withBranches(
-            List.of(new Branch(0, 1, 3, 512, 64, List.of(Feature.NET), 2.0)));
-
-    /** The plain configuration for a search space: {@link #NB101_PLAIN} for NB101, {@link #DEFAULT} otherwise. */
-    public static EproxyConfig plainFor(SearchSpace space) {
-        return space instanceof Nb101 ? NB101_PLAIN : DEFAULT;
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eproxy.graph.Init;
-import io.github.eproxy.searchspace.Nb101;
-import io.github.eproxy.searchspace.Nb201;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,16 +42,5 @@ class EproxyConfigTest {
     private static void assertMessage(String json, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EproxyConfig.fromJson(json));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
-    }
-
-    @Test
-    void eachSpaceGetsTheReferencesPlainConfiguration() {
-        assertEquals(EproxyConfig.DEFAULT, EproxyConfig.plainFor(new Nb201()));
-        EproxyConfig nb101 = EproxyConfig.plainFor(new Nb101(16));
-        assertEquals(new Branch(0, 1, 3, 512, 64, List.of(Feature.NET), 2.0), nb101.branches().get(0));
-        assertEquals(EproxyConfig.DEFAULT.withBranches(nb101.branches()), nb101, "only the head differs");
-        try (Eproxy e = Eproxy.builder().space(new Nb101(4)).threads(1).build()) {
-            assertEquals(nb101, e.config(), "the builder's default follows the space");
-        }
     }
 }
