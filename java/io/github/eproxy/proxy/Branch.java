@@ -32,9 +32,13 @@ public record Branch(int tap, int transformKernel, int barrierKernel, int midCha
         check(level > 0 && Double.isFinite(level), "level must be positive, got " + level);
     }
 
-    /** The plain Eproxy branch: final output, 1x1 transform, 3x3 barrier, 128 channels, teacher target. */
+    /**
+     * The plain Eproxy branch, the head of the reference's non-searched NB101 configuration: final
+     * output, 1x1 transform to 512 channels, 3x3 barrier to 64, teacher target. The reference's
+     * teacher output is not rescaled; level 2 brings our max-normalised teacher to about that scale.
+     */
     public static Branch plain() {
-        return new Branch(0, 1, 3, 128, 128, List.of(Feature.NET), 1.0);
+        return new Branch(0, 1, 3, 512, 64, List.of(Feature.NET), 2.0);
     }
 
     private static void check(boolean ok, String message) {

@@ -14,8 +14,10 @@ import java.util.List;
  * Every Eproxy setting, immutable, with a JSON round trip. {@link #DEFAULT} is the paper's plain
  * Eproxy as the reference implementation runs it when nothing is searched:
  * <ul>
- * <li>one branch on the final backbone output, 1x1 transform, 3x3 frozen barrier, 128 channels,
- *     untrained-teacher target at level 1 (reference's non-searched configurations);
+ * <li>one branch on the final backbone output, 1x1 transform to 512 channels, 3x3 frozen barrier
+ *     to 64, untrained-teacher target at level 2 ({@link Branch#plain()}: the reference's
+ *     non-searched NB101 head; on NB201 it beats the reference's 128/128 NB201 head, rho 0.815
+ *     against 0.672 on 200 cells);
  * <li>SGD lr 1.2, momentum 0.9, weight decay 4e-5, 10 iterations (reference; the paper's Table 1 uses lr 1);
  * <li>no FLOPs mixing (alpha 0: the plain proxy; DPS searches alpha in [-0.5, 0.5]);
  * <li>PyTorch's default initialisation for network and barrier (reference, when no init is named);

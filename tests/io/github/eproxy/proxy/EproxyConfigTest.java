@@ -24,7 +24,7 @@ class EproxyConfigTest {
         EproxyConfig c = EproxyConfig.fromJson("{\"lr\": 0.5, \"branches\": [{\"features\": [\"dot\"]}]}");
         assertEquals(0.5, c.lr());
         assertEquals(List.of(Feature.DOT), c.branches().get(0).features());
-        assertEquals(128, c.branches().get(0).outChannels());
+        assertEquals(Branch.plain().outChannels(), c.branches().get(0).outChannels());
         assertEquals(EproxyConfig.DEFAULT.iterations(), c.iterations());
     }
 
