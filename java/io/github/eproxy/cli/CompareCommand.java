@@ -3,8 +3,6 @@ package io.github.eproxy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.eproxy.proxy.EproxyConfig;
-import io.github.eproxy.proxy.ImageBatch;
 import io.github.eproxy.proxy.baselines.EproxyProxy;
 import io.github.eproxy.proxy.baselines.FlopsProxy;
 import io.github.eproxy.proxy.baselines.Naswot;
@@ -102,10 +100,8 @@ final class CompareCommand implements Callable<Integer> {
         switch (name) {
             case "eproxy":
                 return new EproxyProxy(proxy.build());
-            case "naswot": {
-                EproxyConfig c = proxy.eproxyConfig();
-                return new Naswot(ImageBatch.load(c.images()).batch(c.batchSize(), c.seed(), c.augment()), c.batchSize(), c.seed());
-            }
+            case "naswot":
+                return new Naswot(proxy.eproxyConfig());
             case "flops":
                 return new FlopsProxy();
             default:

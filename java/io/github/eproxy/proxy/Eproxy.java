@@ -49,7 +49,7 @@ public final class Eproxy implements AutoCloseable {
         this.space = b.space;
         this.threads = b.threads;
         this.concurrency = b.concurrency;
-        this.images = ImageBatch.load(config.images()).batch(config.batchSize(), config.seed(), config.augment());
+        this.images = config.inputBatch();
         this.targets = new float[config.branches().size()][];
         for (int i = 0; i < targets.length; i++) {
             targets[i] = Targets.of(config.branches().get(i), images, config.batchSize(), config.seed() + i, threads);

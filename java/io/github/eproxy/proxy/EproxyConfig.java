@@ -64,6 +64,11 @@ public record EproxyConfig(List<Branch> branches, double lr, double momentum, do
                 batchSize, augment, images);
     }
 
+    /** The normalised input batch this configuration trains on: {@code batchSize} images, NCHW. */
+    public float[] inputBatch() {
+        return ImageBatch.load(images).batch(batchSize, seed, augment);
+    }
+
     public EproxyConfig withBranches(List<Branch> newBranches) {
         return new EproxyConfig(newBranches, lr, momentum, weightDecay, iterations, alpha, netInit, barrierInit, seed,
                 batchSize, augment, images);

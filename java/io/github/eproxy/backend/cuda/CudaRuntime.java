@@ -9,9 +9,8 @@ import org.bytedeco.javacpp.Loader;
  * runtime sees a device. Never throws; {@link #probe} says why not in one line.
  */
 public final class CudaRuntime {
-    /** Status codes of {@code eproxy_status}. */
+    /** {@code EPROXY_OK} of {@code eproxy_status}. */
     static final int OK = 0;
-    static final int NO_DEVICE = 3;
 
     /** The outcome of a probe: how many devices, or why none can be used. */
     public record Probe(boolean libraryLoaded, int devices, String message) {

@@ -11,6 +11,7 @@ import io.github.eproxy.graph.Shape;
 import io.github.eproxy.plan.ParamInit;
 import io.github.eproxy.plan.Plan;
 import io.github.eproxy.plan.Planner;
+import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.Architecture;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
@@ -28,14 +29,11 @@ public final class Naswot implements ZeroCostProxy {
     private final int batch;
     private final long seed;
 
-    /** @param images {@code batch} normalised 3x32x32 images, NCHW */
-    public Naswot(float[] images, int batch, long seed) {
-        if (images.length != batch * 3 * 32 * 32) {
-            throw new IllegalArgumentException("expected " + batch + " 3x32x32 images, got " + images.length + " floats");
-        }
-        this.images = images.clone();
-        this.batch = batch;
-        this.seed = seed;
+    /** On the image batch of {@code config}, with its network initialisation seed. */
+    public Naswot(EproxyConfig config) {
+        this.images = config.inputBatch();
+        this.batch = config.batchSize();
+        this.seed = config.seed();
     }
 
     @Override

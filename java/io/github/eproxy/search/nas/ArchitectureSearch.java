@@ -24,7 +24,7 @@ public final class ArchitectureSearch {
     private final Oracle oracle;
     private final int population;
     private final int sample;
-    private final int[] budgets;
+    private final List<Integer> budgets;
 
     public ArchitectureSearch(SearchSpace space, Oracle oracle, int population, int sample, int[] budgets) {
         for (int b : budgets) {
@@ -36,7 +36,7 @@ public final class ArchitectureSearch {
         this.oracle = oracle;
         this.population = population;
         this.sample = sample;
-        this.budgets = budgets.clone();
+        this.budgets = Arrays.stream(budgets).boxed().toList();
     }
 
     /** Evolution with {@code proxyFitness} (higher is better) for {@code evaluations} steps, then queries in proxy order. */
@@ -75,32 +75,20 @@ public final class ArchitectureSearch {
     /** Queries {@code order} one by one; a budget larger than the list gets the best of the whole list. */
     private SearchResult queried(String method, long seed, int evaluations, List<Architecture> order) {
         int toOptimum = -1;
+        double[] bestSoFar = new double[order.size()];
         double running = Double.NEGATIVE_INFINITY;
-        double[] best = new double[budgets.length];
-        Arrays.fill(best, Double.NaN);
         for (int q = 0; q < order.size(); q++) {
             double acc = oracle.accuracy(order.get(q));
             running = Math.max(running, acc);
+            bestSoFar[q] = running;
             if (toOptimum < 0 && acc >= oracle.best()) {
                 toOptimum = q + 1;
             }
-            for (int i = 0; i < budgets.length; i++) {
-                if (budgets[i] == q + 1) {
-                    best[i] = running;
-                }
-            }
         }
-        for (int i = 0; i < budgets.length; i++) {
-            if (Double.isNaN(best[i])) {
-                best[i] = running;
-            }
+        List<Double> best = new ArrayList<>();
+        for (int b : budgets) {
+            best.add(order.isEmpty() ? Double.NEGATIVE_INFINITY : bestSoFar[Math.min(b, order.size()) - 1]);
         }
-        List<Integer> budgetList = new ArrayList<>();
-        List<Double> bestList = new ArrayList<>();
-        for (int i = 0; i < budgets.length; i++) {
-            budgetList.add(budgets[i]);
-            bestList.add(best[i]);
-        }
-        return new SearchResult(method, seed, evaluations, order.size(), toOptimum, budgetList, bestList);
+        return new SearchResult(method, seed, evaluations, order.size(), toOptimum, budgets, best);
     }
 }

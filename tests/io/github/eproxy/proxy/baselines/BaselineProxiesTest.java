@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eproxy.proxy.EproxyConfig;
-import io.github.eproxy.proxy.ImageBatch;
 import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.Nb201;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -17,8 +16,7 @@ class BaselineProxiesTest {
     private static final Architecture DEAD = SPACE.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|none~1|none~2|");
 
     private static Naswot naswot() {
-        EproxyConfig c = EproxyConfig.DEFAULT;
-        return new Naswot(ImageBatch.load(c.images()).batch(c.batchSize(), c.seed(), c.augment()), c.batchSize(), c.seed());
+        return new Naswot(EproxyConfig.DEFAULT);
     }
 
     @Test
