@@ -22,7 +22,8 @@
 //   MAXPOOL   kernel, stride, padding
 //   SLICE     channels (the first ones)
 //   RESIZE    height, width (nearest neighbour)
-//   MSE       target index, eval weight (double bits, low word first)
+//   MSE, CROSS_ENTROPY, DOT
+//             target index, eval weight (double bits, low word first)
 #ifndef EPROXY_PLAN_H
 #define EPROXY_PLAN_H
 
@@ -43,7 +44,9 @@ typedef enum {
   EPROXY_OP_ZERO = 9,
   EPROXY_OP_IDENTITY = 10,
   EPROXY_OP_RESIZE = 11,
-  EPROXY_OP_MSE = 12
+  EPROXY_OP_MSE = 12,
+  EPROXY_OP_CROSS_ENTROPY = 13,
+  EPROXY_OP_DOT = 14
 } eproxy_op;
 
 #endif  // EPROXY_PLAN_H

@@ -5,7 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eproxy.proxy.baselines.EproxyProxy;
 import io.github.eproxy.proxy.baselines.FlopsProxy;
+import io.github.eproxy.proxy.baselines.Fisher;
+import io.github.eproxy.proxy.baselines.GradNorm;
+import io.github.eproxy.proxy.baselines.Grasp;
 import io.github.eproxy.proxy.baselines.Naswot;
+import io.github.eproxy.proxy.baselines.Snip;
+import io.github.eproxy.proxy.baselines.Synflow;
+import io.github.eproxy.proxy.baselines.Zen;
+import io.github.eproxy.proxy.baselines.Zico;
 import io.github.eproxy.proxy.baselines.ParamsProxy;
 import io.github.eproxy.proxy.baselines.ZeroCostProxy;
 import io.github.eproxy.search.Journal;
@@ -36,14 +43,16 @@ import picocli.CommandLine.Option;
         description = "Score one sample of a benchmark table with several proxies, in the same engine and with the same "
                 + "timer, and tabulate Spearman, Kendall, top-10%% retrieval and ms per architecture.")
 final class CompareCommand implements Callable<Integer> {
-    static final List<String> KNOWN = List.of("eproxy", "naswot", "flops", "params");
+    static final List<String> KNOWN = List.of("eproxy", "synflow", "naswot", "zen", "zico", "snip", "grasp", "fisher",
+            "grad_norm", "flops", "params");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     ProxyOptions proxy;
 
-    @Option(names = "--proxies", defaultValue = "eproxy,naswot,flops,params", split = ",",
-            description = "Proxies to compare, from: eproxy, naswot, flops, params (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--proxies", defaultValue = "eproxy,synflow,naswot,zen,zico,snip,grasp,fisher,grad_norm,flops,params",
+            split = ",", description = "Proxies to compare, from: eproxy, synflow, naswot, zen, zico, snip, grasp, fisher, "
+            + "grad_norm, flops, params (default: all).")
     List<String> proxies;
 
     @Option(names = "--sample", defaultValue = "200", description = "Architectures drawn from the table (default: ${DEFAULT-VALUE}).")
@@ -100,8 +109,22 @@ final class CompareCommand implements Callable<Integer> {
         switch (name) {
             case "eproxy":
                 return new EproxyProxy(proxy.build());
+            case "synflow":
+                return new Synflow(proxy.eproxyConfig());
             case "naswot":
                 return new Naswot(proxy.eproxyConfig());
+            case "zen":
+                return new Zen(proxy.eproxyConfig());
+            case "zico":
+                return new Zico(proxy.eproxyConfig());
+            case "snip":
+                return new Snip(proxy.eproxyConfig());
+            case "grasp":
+                return new Grasp(proxy.eproxyConfig());
+            case "fisher":
+                return new Fisher(proxy.eproxyConfig());
+            case "grad_norm":
+                return new GradNorm(proxy.eproxyConfig());
             case "flops":
                 return new FlopsProxy();
             default:

@@ -15,7 +15,9 @@ public enum Init {
     XAVIER_NORMAL,
     /** mode fan_out, ReLU gain (the reference's choice). */
     KAIMING_UNIFORM,
-    KAIMING_NORMAL;
+    KAIMING_NORMAL,
+    /** N(0, 1) weights, bias 0: Zen-NAS's Gaussian initialisation. */
+    STANDARD_NORMAL;
 
     /** Parses the reference's names: {@code xavier_uniform}, {@code kaiming_normal}, {@code pytorch_default}. */
     @JsonCreator

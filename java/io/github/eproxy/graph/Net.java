@@ -42,8 +42,8 @@ public final class Net {
             }
         }
         for (int l : losses) {
-            if (l < 0 || l >= nodes.size() || !(nodes.get(l).op() instanceof Op.MseLoss)) {
-                throw new IllegalArgumentException("loss " + l + " is not an MSE loss node");
+            if (l < 0 || l >= nodes.size() || !(nodes.get(l).op() instanceof Op.Loss)) {
+                throw new IllegalArgumentException("loss " + l + " is not a loss node");
             }
         }
         return new Net(nodes, params, losses);
@@ -61,7 +61,7 @@ public final class Net {
         return params;
     }
 
-    /** Ids of the {@link Op.MseLoss} nodes, in the order they were added. */
+    /** Ids of the {@link Op.Loss} nodes, in the order they were added. */
     public List<Integer> losses() {
         return losses;
     }

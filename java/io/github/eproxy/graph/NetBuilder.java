@@ -16,6 +16,7 @@ public final class NetBuilder {
     private final List<Integer> losses = new ArrayList<>();
     private Init init = Init.PYTORCH_DEFAULT;
     private boolean frozen;
+    private boolean batchNorm = true;
     private String scope = "";
 
     public NetBuilder(Shape input) {
@@ -31,6 +32,15 @@ public final class NetBuilder {
     /** Whether parameters created from now on are frozen (never updated). */
     public NetBuilder frozen(boolean value) {
         this.frozen = value;
+        return this;
+    }
+
+    /**
+     * Whether {@link #batchNorm} adds batch norm from now on; when off it returns its input, which
+     * builds the network with its batch norms removed (SynFlow scores nets that way).
+     */
+    public NetBuilder batchNorm(boolean enabled) {
+        this.batchNorm = enabled;
         return this;
     }
 
@@ -61,7 +71,7 @@ public final class NetBuilder {
     }
 
     public int batchNorm(int x, boolean affine) {
-        return add(new Op.BatchNorm(affine, 1e-5f), x);
+        return batchNorm ? add(new Op.BatchNorm(affine, 1e-5f), x) : x;
     }
 
     public int relu(int x) {
@@ -100,6 +110,34 @@ public final class NetBuilder {
         return add(new Op.Resize(height, width), x);
     }
 
+    /** {@code nn.AdaptiveAvgPool2d(1)} on a square map: [N, C, H, H] to [N, C, 1, 1]. */
+    public int globalAvgPool(int x) {
+        Shape s = shape(x);
+        if (s.h() != s.w()) {
+            throw new GraphException("global average pooling of node " + x + ": needs a square map, got " + s);
+        }
+        return avgPool(x, s.h(), s.h(), 0);
+    }
+
+    /** {@code nn.Linear(C, out)} on [N, C, 1, 1], as a 1x1 convolution with bias (same fans, same init). */
+    public int linear(int x, int out) {
+        Shape s = shape(x);
+        if (s.h() != 1 || s.w() != 1) {
+            throw new GraphException("linear layer on node " + x + ": needs [N, C, 1, 1], got " + s);
+        }
+        return conv(x, out, 1, 1, 0, true);
+    }
+
+    /** Adds a cross-entropy loss of logits {@code prediction} against run-time (soft) labels number {@code target}. */
+    public int crossEntropyLoss(int prediction, int target) {
+        return add(new Op.CrossEntropyLoss(target, 1.0), prediction);
+    }
+
+    /** Adds the loss sum(t * prediction) against run-time target number {@code target}. */
+    public int dotLoss(int prediction, int target) {
+        return add(new Op.DotLoss(target, 1.0), prediction);
+    }
+
     /** Adds an MSE loss of {@code prediction} against run-time target number {@code target}. */
     public int mseLoss(int prediction, int target, double evalWeight) {
         return add(new Op.MseLoss(target, evalWeight), prediction);
@@ -118,7 +156,7 @@ public final class NetBuilder {
                         + " does not name an earlier node (0.." + (id - 1) + ")");
             }
             in[i] = nodes.get(inputs[i]).shape();
-            if (nodes.get(inputs[i]).op() instanceof Op.MseLoss) {
+            if (nodes.get(inputs[i]).op() instanceof Op.Loss) {
                 throw new GraphException("node " + id + " (" + op.kind() + "): cannot read loss node " + inputs[i]);
             }
         }
@@ -126,7 +164,7 @@ public final class NetBuilder {
         String name = scope.isEmpty() ? "n" + id : scope + ".n" + id;
         int[] p = createParams(op, in, name);
         nodes.add(new Node(id, name, op, inputs.clone(), out, p));
-        if (op instanceof Op.MseLoss) {
+        if (op instanceof Op.Loss) {
             losses.add(id);
         }
         return id;
@@ -167,7 +205,7 @@ public final class NetBuilder {
     /** The finished net; it must have at least one loss. */
     public Net build() {
         if (losses.isEmpty()) {
-            throw new GraphException("net has no loss node: add one with mseLoss()");
+            throw new GraphException("net has no loss node: add one with mseLoss(), crossEntropyLoss() or dotLoss()");
         }
         return new Net(nodes, params, losses);
     }

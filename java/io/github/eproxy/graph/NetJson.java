@@ -79,9 +79,13 @@ public final class NetJson {
                 return new Op.Resize(n.path("height").asInt(0), n.path("width").asInt(0));
             case "mse":
                 return new Op.MseLoss(n.path("target").asInt(0), n.path("weight").asDouble(1.0));
+            case "cross_entropy":
+                return new Op.CrossEntropyLoss(n.path("target").asInt(0), n.path("weight").asDouble(1.0));
+            case "dot":
+                return new Op.DotLoss(n.path("target").asInt(0), n.path("weight").asDouble(1.0));
             default:
                 throw new GraphException("node " + id + ": unknown op '" + kind + "' (known: conv2d, batchnorm, relu, "
-                        + "avgpool, maxpool, add, concat, slice, zero, identity, resize, mse)");
+                        + "avgpool, maxpool, add, concat, slice, zero, identity, resize, mse, cross_entropy, dot)");
         }
     }
 }

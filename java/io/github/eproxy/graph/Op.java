@@ -70,11 +70,32 @@ public sealed interface Op {
     }
 
     /**
-     * Mean squared error against fixed target {@code target} (an index into the targets supplied
-     * at run time). The training loss is the plain sum of all losses; the evaluation loss weighs
-     * each by {@code evalWeight}.
+     * A scalar loss of its one input against fixed target {@code target()} (an index into the
+     * targets supplied at run time, shaped like the input). The training loss is the plain sum of
+     * all losses; the evaluation loss weighs each by {@code evalWeight()}.
      */
-    record MseLoss(int target, double evalWeight) implements Op {
+    sealed interface Loss extends Op {
+        int target();
+
+        double evalWeight();
+    }
+
+    /** {@code F.mse_loss}: mean squared error over all elements. */
+    record MseLoss(int target, double evalWeight) implements Loss {
         public String kind() { return "mse"; }
+    }
+
+    /**
+     * {@code F.cross_entropy} with soft targets over the channels of an [N, K, 1, 1] input, mean over
+     * the batch: -(1/N) sum_n sum_k t[n][k] log softmax(y[n])[k]. One-hot targets give the usual
+     * classification loss.
+     */
+    record CrossEntropyLoss(int target, double evalWeight) implements Loss {
+        public String kind() { return "cross_entropy"; }
+    }
+
+    /** sum(t * y): with a target of ones, the sum of the outputs (SynFlow's objective). */
+    record DotLoss(int target, double evalWeight) implements Loss {
+        public String kind() { return "dot"; }
     }
 }

@@ -54,9 +54,12 @@ final class ShapeInference {
             }
             return new Shape(x.n(), x.c(), r.height(), r.width());
         }
-        if (op instanceof Op.MseLoss m) {
+        if (op instanceof Op.Loss m) {
             if (m.target() < 0) {
                 throw new GraphException(where + ": target index must be >= 0, got " + m.target());
+            }
+            if (op instanceof Op.CrossEntropyLoss && (x.h() != 1 || x.w() != 1)) {
+                throw new GraphException(where + ": cross-entropy needs logits shaped [N, classes, 1, 1], got " + x);
             }
             return new Shape(1, 1, 1, 1);
         }

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * one stream for trainable and another for frozen tensors, so that a frozen layer of the same shape
  * (Eproxy's barrier) gets the same values in every network. Formulas follow {@code torch.nn.init}'s formulas: default Conv2d init U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for
  * weight and bias; Xavier (bias 0.01 as the reference sets it); Kaiming with mode fan_out and ReLU
- * gain (bias 0); batch norm weight 1, bias 0.
+ * gain (bias 0); standard normal (bias 0); batch norm weight 1, bias 0.
  */
 public final class ParamInit {
     private ParamInit() {
@@ -58,6 +58,8 @@ public final class ParamInit {
                 return uniform(rng, Math.sqrt(3.0) * kaimingStd);
             case KAIMING_NORMAL:
                 return (float) (rng.nextGaussian() * kaimingStd);
+            case STANDARD_NORMAL:
+                return (float) rng.nextGaussian();
             default:
                 return uniform(rng, 1.0 / Math.sqrt(p.fanIn()));
         }

@@ -24,7 +24,7 @@ public final class PlanCodec {
     public static final int ATTRS = 7;
 
     /** Op codes, in the order of {@code eproxy_op} in the header. */
-    public enum OpCode { INPUT, CONV2D, BATCHNORM, RELU, AVGPOOL, MAXPOOL, ADD, CONCAT, SLICE, ZERO, IDENTITY, RESIZE, MSE }
+    public enum OpCode { INPUT, CONV2D, BATCHNORM, RELU, AVGPOOL, MAXPOOL, ADD, CONCAT, SLICE, ZERO, IDENTITY, RESIZE, MSE, CROSS_ENTROPY, DOT }
 
     private PlanCodec() {
     }
@@ -156,6 +156,10 @@ public final class PlanCodec {
             return OpCode.RESIZE;
         } else if (op instanceof Op.MseLoss) {
             return OpCode.MSE;
+        } else if (op instanceof Op.CrossEntropyLoss) {
+            return OpCode.CROSS_ENTROPY;
+        } else if (op instanceof Op.DotLoss) {
+            return OpCode.DOT;
         }
         throw new IllegalArgumentException("no op code for " + op);
     }
@@ -187,7 +191,7 @@ public final class PlanCodec {
         } else if (op instanceof Op.Resize r) {
             a[0] = r.height();
             a[1] = r.width();
-        } else if (op instanceof Op.MseLoss m) {
+        } else if (op instanceof Op.Loss m) {
             long bits = Double.doubleToRawLongBits(m.evalWeight());
             a[0] = m.target();
             a[1] = (int) bits;
@@ -222,9 +226,17 @@ public final class PlanCodec {
                 return new Op.Identity();
             case RESIZE:
                 return new Op.Resize(a[0], a[1]);
+            case MSE:
+                return new Op.MseLoss(a[0], lossWeight(a));
+            case CROSS_ENTROPY:
+                return new Op.CrossEntropyLoss(a[0], lossWeight(a));
             default:
-                return new Op.MseLoss(a[0], Double.longBitsToDouble((a[1] & 0xFFFFFFFFL) | ((long) a[2] << 32)));
+                return new Op.DotLoss(a[0], lossWeight(a));
         }
+    }
+
+    private static double lossWeight(int[] a) {
+        return Double.longBitsToDouble((a[1] & 0xFFFFFFFFL) | ((long) a[2] << 32));
     }
 
     /** A growable int array with the codec's list and string encodings (length first; strings UTF-8, 4 bytes per int). */

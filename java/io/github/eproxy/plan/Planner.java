@@ -78,12 +78,12 @@ public final class Planner {
         act[0] = add(tensors, net.input().shape().numel(), -1, Integer.MAX_VALUE);
         int targets = 0;
         for (int loss : net.losses()) {
-            targets = Math.max(targets, ((Op.MseLoss) net.node(loss).op()).target() + 1);
+            targets = Math.max(targets, ((Op.Loss) net.node(loss).op()).target() + 1);
         }
         Tensor[] target = new Tensor[targets];
         for (int loss : net.losses()) {
             Node node = net.node(loss);
-            int t = ((Op.MseLoss) node.op()).target();
+            int t = ((Op.Loss) node.op()).target();
             int size = net.node(node.input(0)).shape().numel();
             if (target[t] != null && target[t].size != size) {
                 throw new IllegalArgumentException("target " + t + " is used by losses of different sizes");
@@ -119,7 +119,7 @@ public final class Planner {
         }
         for (int id : backward) {
             Node node = net.node(id);
-            if (!(node.op() instanceof Op.MseLoss)) {
+            if (!(node.op() instanceof Op.Loss)) {
                 int first = end;
                 for (Node c : consumers(net, id, live)) {
                     first = Math.min(first, bwdIndex[c.id()]);
@@ -200,7 +200,7 @@ public final class Planner {
         if (op instanceof Op.Conv2d) {
             return net.params().get(c.params()[0]).trainable();
         }
-        return op instanceof Op.BatchNorm || op instanceof Op.MaxPool || op instanceof Op.MseLoss;
+        return op instanceof Op.BatchNorm || op instanceof Op.MaxPool || op instanceof Op.Loss;
     }
 
     private static Tensor add(List<Tensor> tensors, int size, int start, int end) {

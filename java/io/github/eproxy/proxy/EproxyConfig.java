@@ -69,6 +69,11 @@ public record EproxyConfig(List<Branch> branches, double lr, double momentum, do
         return ImageBatch.load(images).batch(batchSize, seed, augment);
     }
 
+    /** The CIFAR-10 labels (0..9) of {@link #inputBatch}'s images, in batch order. */
+    public int[] inputLabels() {
+        return ImageBatch.load(images).labels(batchSize, seed);
+    }
+
     public EproxyConfig withBranches(List<Branch> newBranches) {
         return new EproxyConfig(newBranches, lr, momentum, weightDecay, iterations, alpha, netInit, barrierInit, seed,
                 batchSize, augment, images);

@@ -95,6 +95,19 @@ public final class ImageBatch {
         return out;
     }
 
+    /** The labels of the images {@link #batch} draws for the same size and seed, in batch order. */
+    public int[] labels(int size, long seed) {
+        if (size < 1 || size > count()) {
+            throw new IllegalArgumentException(source + " holds " + count() + " images, cannot draw a batch of " + size);
+        }
+        int[] pick = distinct(size, count(), new SplittableRandom(seed));
+        int[] out = new int[size];
+        for (int n = 0; n < size; n++) {
+            out[n] = label(pick[n]);
+        }
+        return out;
+    }
+
     private static int[] distinct(int size, int count, SplittableRandom rng) {
         int[] all = new int[count];
         for (int i = 0; i < count; i++) {

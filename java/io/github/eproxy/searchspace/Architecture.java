@@ -16,6 +16,14 @@ public interface Architecture {
      */
     int[] build(NetBuilder b);
 
+    /**
+     * The whole classification network as its benchmark trained it: the backbone, global average
+     * pooling and a linear layer; returns the logits node [N, classes, 1, 1].
+     */
+    default int classifier(NetBuilder b, int classes) {
+        return b.linear(b.globalAvgPool(build(b)[0]), classes);
+    }
+
     /** Backbone multiply-adds per 3x32x32 image. */
     default long macs() {
         NetBuilder b = new NetBuilder(new Shape(1, 3, 32, 32));

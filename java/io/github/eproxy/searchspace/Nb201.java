@@ -102,6 +102,13 @@ public final class Nb201 implements SearchSpace {
             return taps;
         }
 
+        /** NAS-Bench-201's head: batch norm and ReLU ({@code lastact}) before the pooling and the linear layer. */
+        @Override
+        public int classifier(NetBuilder b, int classes) {
+            int features = b.relu(b.batchNorm(build(b)[0], true));
+            return b.linear(b.globalAvgPool(features), classes);
+        }
+
         private int cell(NetBuilder b, int input, int channels) {
             int[] nodes = new int[4];
             nodes[0] = input;

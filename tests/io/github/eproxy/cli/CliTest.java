@@ -139,6 +139,6 @@ class CliTest {
         assertTrue(csv.get(1).startsWith("naswot,") && csv.get(2).startsWith("flops,") && csv.get(3).startsWith("params,"), csv.toString());
         assertEquals(6, Files.readAllLines(out.resolve("naswot.jsonl")).size());
         assertTrue(Files.size(out.resolve("compare.png")) > 0);
-        assertOneLineError(run("compare", "--proxies", "synflow", "--out-dir", dir.resolve("x").toString()), "unknown proxy 'synflow'");
+        assertOneLineError(run("compare", "--proxies", "synflow,jacob", "--out-dir", dir.resolve("x").toString()), "unknown proxy 'jacob'");
     }
 }

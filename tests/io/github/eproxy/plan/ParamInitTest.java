@@ -56,6 +56,7 @@ class ParamInitTest {
         assertTrue(maxAbs(weights(Init.PYTORCH_DEFAULT, true, false)) <= bound);
         assertEquals(bound / Math.sqrt(3), std(weights(Init.PYTORCH_DEFAULT, true, false)), 0.02 * bound);
         assertTrue(maxAbs(weights(Init.PYTORCH_DEFAULT, true, true)) <= bound);
+        assertEquals(1.0, std(weights(Init.STANDARD_NORMAL, false, false)), 0.02);
     }
 
     @Test
@@ -64,6 +65,9 @@ class ParamInitTest {
             assertEquals(0.01f, v);
         }
         for (float v : weights(Init.KAIMING_NORMAL, true, true)) {
+            assertEquals(0f, v);
+        }
+        for (float v : weights(Init.STANDARD_NORMAL, true, true)) {
             assertEquals(0f, v);
         }
         NetBuilder b = new NetBuilder(new Shape(1, 3, 4, 4));

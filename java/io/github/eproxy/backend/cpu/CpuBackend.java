@@ -37,6 +37,46 @@ public final class CpuBackend implements Backend {
     @Override
     public LossCurve train(TrainingRun run) {
         Plan plan = run.plan();
+        Step[] steps = load(run);
+        LossStep[] losses = losses(plan, steps);
+        SgdStep sgd = new SgdStep(plan, memory, run.sgd());
+        double[] train = new double[run.iterations()];
+        double[] eval = new double[run.iterations()];
+        for (int it = 0; it < run.iterations(); it++) {
+            forward(plan, steps);
+            for (LossStep loss : losses) {
+                train[it] += loss.loss();
+                eval[it] += loss.loss() * loss.evalWeight();
+            }
+            if (it == run.iterations() - 1) {
+                break;
+            }
+            backward(plan, steps);
+            pool.run(sgd, false);
+        }
+        return new LossCurve(train, eval);
+    }
+
+    /**
+     * One forward and one backward pass at the run's initial parameters, without an update (the
+     * run's optimiser settings and iteration count are not used); returns the training loss. Read
+     * the results with {@link #paramGradients}, {@link #output} and {@link #outputGradient}.
+     */
+    public double gradients(TrainingRun run) {
+        Plan plan = run.plan();
+        Step[] steps = load(run);
+        forward(plan, steps);
+        double loss = 0;
+        for (LossStep l : losses(plan, steps)) {
+            loss += l.loss();
+        }
+        backward(plan, steps);
+        return loss;
+    }
+
+    /** Copies the run's parameters, input and targets into native memory and binds one step per node. */
+    private Step[] load(TrainingRun run) {
+        Plan plan = run.plan();
         if (plan.threads != pool.parts()) {
             throw new IllegalArgumentException("plan was made for " + plan.threads + " threads, backend runs "
                     + pool.parts() + ": plan with new Planner(" + pool.parts() + ", ...)");
@@ -50,33 +90,27 @@ public final class CpuBackend implements Backend {
             memory.arena.copyIn(plan.target[t], run.targets()[t]);
         }
         Step[] steps = new Step[plan.net.nodes().size()];
-        List<MseStep> lossList = new ArrayList<>();
         for (int id : plan.forward) {
             steps[id] = compile(plan, plan.node(id));
-            if (steps[id] instanceof MseStep mse) {
-                lossList.add(mse);
-            }
-        }
-        MseStep[] losses = lossList.toArray(new MseStep[0]);
-        SgdStep sgd = new SgdStep(plan, memory, run.sgd());
-        double[] train = new double[run.iterations()];
-        double[] eval = new double[run.iterations()];
-        for (int it = 0; it < run.iterations(); it++) {
-            for (int id : plan.forward) {
-                pool.run(steps[id], false);
-            }
-            for (MseStep mse : losses) {
-                train[it] += mse.loss();
-                eval[it] += mse.loss() * mse.evalWeight();
-            }
-            if (it == run.iterations() - 1) {
-                break;
-            }
-            backward(plan, steps);
-            pool.run(sgd, false);
         }
         lastPlan = plan;
-        return new LossCurve(train, eval);
+        return steps;
+    }
+
+    private static LossStep[] losses(Plan plan, Step[] steps) {
+        List<LossStep> list = new ArrayList<>();
+        for (int id : plan.forward) {
+            if (steps[id] instanceof LossStep loss) {
+                list.add(loss);
+            }
+        }
+        return list.toArray(new LossStep[0]);
+    }
+
+    private void forward(Plan plan, Step[] steps) {
+        for (int id : plan.forward) {
+            pool.run(steps[id], false);
+        }
     }
 
     private void backward(Plan plan, Step[] steps) {
@@ -113,20 +147,39 @@ public final class CpuBackend implements Backend {
      * ({@code new Planner(threads, false)}).
      */
     public float[] output(int node) {
-        if (lastPlan == null) {
-            throw new IllegalStateException("no training run yet");
-        }
-        if (lastPlan.arenaSize < lastPlan.unsharedSize) {
-            throw new IllegalStateException("the last plan shares buffers; plan with new Planner(threads, false) to read any node's output");
-        }
+        requireUnshared();
         if (node < 0 || node >= lastPlan.act.length || lastPlan.act[node] < 0) {
             throw new IllegalArgumentException("node " + node + " has no output in the last plan");
         }
         return memory.arena.copyOut(lastPlan.act[node], lastPlan.node(node).shape().numel());
     }
 
-    /** Parameter gradients of the last backward pass (for tests). */
-    float[] grads() {
+    /** The loss's gradient with respect to a node's output after {@link #gradients}; same plan condition as {@link #output}. */
+    public float[] outputGradient(int node) {
+        requireUnshared();
+        if (node < 0 || node >= lastPlan.grad.length || !lastPlan.needsGrad[node] || lastPlan.grad[node] < 0) {
+            throw new IllegalArgumentException("node " + node + " has no gradient in the last plan");
+        }
+        return memory.arena.copyOut(lastPlan.grad[node], lastPlan.node(node).shape().numel());
+    }
+
+    private void requireUnshared() {
+        if (lastPlan == null) {
+            throw new IllegalStateException("no training run yet");
+        }
+        if (lastPlan.arenaSize < lastPlan.unsharedSize) {
+            throw new IllegalStateException("the last plan shares buffers; plan with new Planner(threads, false) to read any node's output");
+        }
+    }
+
+    /**
+     * Parameter gradients of the last backward pass, in the plan's parameter layout (frozen
+     * parameters read 0).
+     */
+    public float[] paramGradients() {
+        if (lastPlan == null) {
+            throw new IllegalStateException("no training run yet");
+        }
         return memory.grads.copyOut(0, lastPlan.paramSize);
     }
 
@@ -155,6 +208,12 @@ public final class CpuBackend implements Backend {
         }
         if (op instanceof Op.MseLoss) {
             return new MseStep(plan, node, memory);
+        }
+        if (op instanceof Op.CrossEntropyLoss) {
+            return new CrossEntropyStep(plan, node, memory);
+        }
+        if (op instanceof Op.DotLoss) {
+            return new DotStep(plan, node, memory);
         }
         throw new IllegalArgumentException(node + ": no CPU kernel for op " + op.kind());
     }

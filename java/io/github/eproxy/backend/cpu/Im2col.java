@@ -31,6 +31,10 @@ final class Im2col {
     }
 
     void unfold(NativeFloats src, int x, NativeFloats dst, int cols, int ld) {
+        if (stride == 1 && outW == w) {
+            unfoldSameWidth(src, x, dst, cols, ld);
+            return;
+        }
         for (int c = 0; c < channels; c++) {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
@@ -55,6 +59,45 @@ final class Im2col {
                             }
                         }
                         zero(dst, o + hi, outW - hi);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Stride 1 with output rows as wide as input rows: a row of the unfolding is the input plane
+     * shifted by a constant, so it is one contiguous copy; then the few columns that the shift
+     * carried across a row edge are set to zero, as are the rows that fall in the padding.
+     */
+    private void unfoldSameWidth(NativeFloats src, int x, NativeFloats dst, int cols, int ld) {
+        for (int c = 0; c < channels; c++) {
+            for (int ki = 0; ki < k; ki++) {
+                int rowShift = ki * dilation - pad;
+                int oh0 = Math.max(0, -rowShift);
+                int oh1 = Math.min(outH, h - rowShift);
+                for (int kj = 0; kj < k; kj++) {
+                    int row = cols + ((c * k + ki) * k + kj) * ld;
+                    int shift = kj * dilation - pad;
+                    int lo = firstInside(shift);
+                    int hi = endInside(shift);
+                    if (oh0 >= oh1 || lo >= hi) {
+                        zero(dst, row, outH * outW);
+                        continue;
+                    }
+                    zero(dst, row, oh0 * outW);
+                    zero(dst, row + oh1 * outW, (outH - oh1) * outW);
+                    int first = oh0 * outW + lo;
+                    int end = (oh1 - 1) * outW + hi;
+                    dst.copy(src, x + (c * h + rowShift) * w + shift + first, row + first, end - first);
+                    for (int oh = oh0; oh < oh1; oh++) {
+                        int o = row + oh * outW;
+                        for (int ow = 0; ow < lo; ow++) {
+                            dst.put(o + ow, 0f);
+                        }
+                        for (int ow = hi; ow < outW; ow++) {
+                            dst.put(o + ow, 0f);
+                        }
                     }
                 }
             }

@@ -1,30 +1,13 @@
 package io.github.eproxy.backend.cpu;
 
 import io.github.eproxy.graph.Node;
-import io.github.eproxy.graph.Op;
 import io.github.eproxy.plan.Plan;
 
-/**
- * {@code F.mse_loss(pred, target)} (mean over all elements, accumulated in double);
- * dpred += 2 (pred - target) / numel. Runs on one thread so the sum is deterministic.
- */
-final class MseStep extends Step {
-    private final int size;
-    private final int target;
-    private double loss;
+/** {@code F.mse_loss(pred, target)} (mean over all elements); dpred += 2 (pred - target) / numel. */
+final class MseStep extends LossStep {
 
     MseStep(Plan plan, Node node, Memory m) {
         super(plan, node, m);
-        size = plan.net.node(node.input(0)).shape().numel();
-        target = plan.target[((Op.MseLoss) node.op()).target()];
-    }
-
-    double loss() {
-        return loss;
-    }
-
-    double evalWeight() {
-        return ((Op.MseLoss) node.op()).evalWeight();
     }
 
     @Override

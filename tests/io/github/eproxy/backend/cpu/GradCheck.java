@@ -50,12 +50,12 @@ final class GradCheck {
         float[][] targets = new float[plan.targetCount()][];
         for (int loss : net.losses()) {
             Node n = net.node(loss);
-            targets[((Op.MseLoss) n.op()).target()] = Tensors.random(net.node(n.input(0)).shape().numel(), seed + 2 + loss);
+            targets[((Op.Loss) n.op()).target()] = Tensors.random(net.node(n.input(0)).shape().numel(), seed + 2 + loss);
         }
         SgdSettings sgd = new SgdSettings(0.1f, 0.9f, 0f);
         try (CpuBackend cpu = new CpuBackend(threads)) {
             cpu.train(new TrainingRun(plan, params, input, targets, sgd, 2));
-            float[] grads = cpu.grads();
+            float[] grads = cpu.paramGradients();
             double center = loss(cpu, plan, params, input, targets, sgd);
             double[] analytic = new double[plan.trainableSize];
             double[] numeric = new double[plan.trainableSize];

@@ -97,6 +97,22 @@ class OpGradientTest {
         finish("resize", b, b.resize(down, 5, 8));
     }
 
+    /** A classifier head (global pooling, linear) under cross-entropy with soft, unnormalised targets. */
+    @Test
+    void crossEntropyOnClassifierHead() {
+        NetBuilder b = start(new Shape(3, 2, 5, 5), 4);
+        int logits = b.linear(b.globalAvgPool(b.relu(b.size() - 1)), 6);
+        b.crossEntropyLoss(logits, 0);
+        GradCheck.check("cross-entropy", b.build(), ATOL, RTOL);
+    }
+
+    @Test
+    void dotLoss() {
+        NetBuilder b = start(new Shape(2, 3, 4, 5), 3);
+        b.dotLoss(b.conv(b.size() - 1, 2, 3, 1, 1, false), 0);
+        GradCheck.check("dot", b.build(), ATOL, RTOL);
+    }
+
     @Test
     void twoLossesWithFrozenLayerBetween() {
         NetBuilder b = start(new Shape(2, 3, 6, 6), 4);

@@ -62,11 +62,11 @@ class TrainingTest {
         float mu = 0.9f;
         try (CpuBackend cpu = new CpuBackend(1)) {
             cpu.train(base);
-            float[] g0 = cpu.grads();
+            float[] g0 = cpu.paramGradients();
             float[] p0 = base.params();
             float[] p1 = cpu.params();
             cpu.train(new TrainingRun(plan, p1, base.input(), base.targets(), base.sgd(), 2));
-            float[] g1 = cpu.grads();
+            float[] g1 = cpu.paramGradients();
             cpu.train(run(plan, 3, lr));
             float[] p2 = cpu.params();
             double[] expect1 = new double[p0.length];
