@@ -166,13 +166,26 @@ public final class Eproxy implements AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for a backend", e);
         }
         try {
-            Plan plan = new Planner(threads, true).plan(net);
-            SgdSettings sgd = new SgdSettings((float) config.lr(), (float) config.momentum(), (float) config.weightDecay());
-            return cpu.train(new TrainingRun(plan, ParamInit.initialValues(plan, config.seed()), images, targets, sgd,
-                    config.iterations()));
+            return cpu.train(trainingRun(net, threads));
         } finally {
             backends.add(cpu);
         }
+    }
+
+    /**
+     * Exactly the training {@link #score} runs for {@code arch}: the backbone with the proxy head,
+     * planned for {@code threads} threads, its initial parameters, the image batch, the synthetic
+     * targets, the optimiser and the iteration count. Another engine given this run trains the
+     * same thing (the libtorch reference in bench/ does).
+     */
+    public TrainingRun trainingRun(Architecture arch, int threads) {
+        return trainingRun(network(arch).net, threads);
+    }
+
+    private TrainingRun trainingRun(Net net, int planThreads) {
+        Plan plan = new Planner(planThreads, true).plan(net);
+        SgdSettings sgd = new SgdSettings((float) config.lr(), (float) config.momentum(), (float) config.weightDecay());
+        return new TrainingRun(plan, ParamInit.initialValues(plan, config.seed()), images, targets, sgd, config.iterations());
     }
 
     /** Peak native memory held by the backends, in bytes. */

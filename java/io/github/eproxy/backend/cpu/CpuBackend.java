@@ -7,7 +7,9 @@ import io.github.eproxy.graph.Node;
 import io.github.eproxy.graph.Op;
 import io.github.eproxy.plan.Plan;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The reference backend: Java kernels over native memory, convolutions through OpenBLAS sgemm,
@@ -19,6 +21,7 @@ public final class CpuBackend implements Backend {
     private final Memory memory = new Memory();
     private final WorkerPool pool;
     private Plan lastPlan;
+    private Map<Integer, boolean[]> frozenMasks;
 
     /** @param threads threads per step; plans must be made for exactly this many ({@code Planner}) */
     public CpuBackend(int threads) {
@@ -173,6 +176,34 @@ public final class CpuBackend implements Backend {
     }
 
     /**
+     * From now on, every ReLU of the last run's plan passes exactly the units that were active in
+     * its last forward pass, whatever its input: around those parameters the network is then the
+     * smooth function whose derivatives autograd computes (it takes ReLU'' = 0), so finite
+     * differences of gradients give Hessian-vector products instead of counting the units that
+     * switch. Needs a plan made without reuse; runs of other plans must not follow until
+     * {@link #thawReluMasks}.
+     */
+    public void freezeReluMasks() {
+        requireUnshared();
+        frozenMasks = new HashMap<>();
+        for (int id : lastPlan.forward) {
+            if (lastPlan.node(id).op() instanceof Op.Relu) {
+                float[] y = output(id);
+                boolean[] active = new boolean[y.length];
+                for (int i = 0; i < y.length; i++) {
+                    active[i] = y[i] > 0f;
+                }
+                frozenMasks.put(id, active);
+            }
+        }
+    }
+
+    /** Back to ordinary ReLUs. */
+    public void thawReluMasks() {
+        frozenMasks = null;
+    }
+
+    /**
      * Parameter gradients of the last backward pass, in the plan's parameter layout (frozen
      * parameters read 0).
      */
@@ -192,7 +223,8 @@ public final class CpuBackend implements Backend {
             return new BatchNormStep(plan, node, memory);
         }
         if (op instanceof Op.Relu) {
-            return new ReluStep(plan, node, memory);
+            return frozenMasks == null ? new ReluStep(plan, node, memory)
+                    : new FrozenReluStep(plan, node, memory, frozenMasks.get(node.id()));
         }
         if (op instanceof Op.AvgPool || op instanceof Op.MaxPool) {
             return new PoolStep(plan, node, memory);
