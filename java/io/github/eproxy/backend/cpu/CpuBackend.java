@@ -227,7 +227,7 @@ public final class CpuBackend implements Backend {
                     : new FrozenReluStep(plan, node, memory, frozenMasks.get(node.id()));
         }
         if (op instanceof Op.AvgPool || op instanceof Op.MaxPool) {
-            return new PoolStep(plan, node, memory);
+            return new PoolStep(plan, node, memory, pool.parts());
         }
         if (op instanceof Op.Add || op instanceof Op.Identity || op instanceof Op.Zero) {
             return new ElementwiseStep(plan, node, memory);

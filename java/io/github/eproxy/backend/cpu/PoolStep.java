@@ -9,6 +9,9 @@ import io.github.eproxy.plan.Plan;
  * {@code AvgPool2d(count_include_pad=False)} (divide by the number of in-bounds taps) and
  * {@code MaxPool2d} (padding never wins; ties go to the first tap in row-major order, as PyTorch's
  * CPU kernel does; backward recomputes the arg-max from the input). Split over (image, channel) planes.
+ * Stride-1 average pooling (NAS-Bench-201's {@code avg_pool_3x3}) is separable: each plane is
+ * copied into per-thread arrays, summed along rows, then along columns, and divided by the tap
+ * counts; backward runs the adjoint (spread along columns, then rows).
  */
 final class PoolStep extends Step {
     private final boolean max;
@@ -17,8 +20,14 @@ final class PoolStep extends Step {
     private final int pad;
     private final Shape x;
     private final Shape y;
+    /** Per thread, for separable average pooling: the plane, its row sums, the output plane. */
+    private final float[][] plane;
+    private final float[][] rows;
+    private final float[][] result;
+    private final int[] countH;
+    private final int[] countW;
 
-    PoolStep(Plan plan, Node node, Memory m) {
+    PoolStep(Plan plan, Node node, Memory m, int parts) {
         super(plan, node, m);
         if (node.op() instanceof Op.MaxPool mp) {
             max = true;
@@ -34,10 +43,29 @@ final class PoolStep extends Step {
         }
         x = plan.net.node(node.input(0)).shape();
         y = node.shape();
+        boolean separable = !max && stride == 1;
+        plane = new float[separable ? parts : 0][x.plane()];
+        rows = new float[separable ? parts : 0][x.h() * y.w()];
+        result = new float[separable ? parts : 0][y.plane()];
+        countH = taps(y.h(), x.h());
+        countW = taps(y.w(), x.w());
+    }
+
+    /** In-bounds taps of each output position along one axis. */
+    private int[] taps(int out, int in) {
+        int[] c = new int[out];
+        for (int o = 0; o < out; o++) {
+            c[o] = Math.min(o * stride - pad + k, in) - Math.max(o * stride - pad, 0);
+        }
+        return c;
     }
 
     @Override
     void forward(int part, int parts) {
+        if (plane.length > 0) {
+            separableForward(part, parts);
+            return;
+        }
         int planes = y.n() * y.c();
         for (int pl = lo(planes, part, parts); pl < hi(planes, part, parts); pl++) {
             int src = in(0) + pl * x.plane();
@@ -72,6 +100,10 @@ final class PoolStep extends Step {
         if (dx < 0) {
             return;
         }
+        if (plane.length > 0) {
+            separableBackward(part, parts, dx);
+            return;
+        }
         int planes = y.n() * y.c();
         for (int pl = lo(planes, part, parts); pl < hi(planes, part, parts); pl++) {
             int src = in(0) + pl * x.plane();
@@ -97,6 +129,91 @@ final class PoolStep extends Step {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    private void separableForward(int part, int parts) {
+        float[] in = plane[part];
+        float[] sums = rows[part];
+        float[] out = result[part];
+        int xw = x.w();
+        int yw = y.w();
+        for (int pl = lo(y.n() * y.c(), part, parts); pl < hi(y.n() * y.c(), part, parts); pl++) {
+            int src = in(0) + pl * x.plane();
+            for (int i = 0; i < in.length; i++) {
+                in[i] = a.get(src + i);
+            }
+            for (int ih = 0; ih < x.h(); ih++) {
+                for (int ow = 0; ow < yw; ow++) {
+                    int w1 = Math.min(ow - pad + k, xw);
+                    float s = 0f;
+                    for (int iw = Math.max(ow - pad, 0); iw < w1; iw++) {
+                        s += in[ih * xw + iw];
+                    }
+                    sums[ih * yw + ow] = s;
+                }
+            }
+            for (int oh = 0; oh < y.h(); oh++) {
+                int h0 = Math.max(oh - pad, 0);
+                int h1 = Math.min(oh - pad + k, x.h());
+                for (int ow = 0; ow < yw; ow++) {
+                    out[oh * yw + ow] = 0f;
+                }
+                for (int ih = h0; ih < h1; ih++) {
+                    for (int ow = 0; ow < yw; ow++) {
+                        out[oh * yw + ow] += sums[ih * yw + ow];
+                    }
+                }
+                for (int ow = 0; ow < yw; ow++) {
+                    out[oh * yw + ow] /= countH[oh] * countW[ow];
+                }
+            }
+            int dst = out() + pl * y.plane();
+            for (int i = 0; i < out.length; i++) {
+                a.put(dst + i, out[i]);
+            }
+        }
+    }
+
+    /** dx += the adjoint of the forward: dy / taps, spread over each output's window along columns, then rows. */
+    private void separableBackward(int part, int parts, int dx) {
+        float[] share = result[part];
+        float[] spread = rows[part];
+        float[] grad = plane[part];
+        int xw = x.w();
+        int yw = y.w();
+        for (int pl = lo(y.n() * y.c(), part, parts); pl < hi(y.n() * y.c(), part, parts); pl++) {
+            int dy = dout() + pl * y.plane();
+            for (int oh = 0; oh < y.h(); oh++) {
+                for (int ow = 0; ow < yw; ow++) {
+                    share[oh * yw + ow] = a.get(dy + oh * yw + ow) / (countH[oh] * countW[ow]);
+                }
+            }
+            for (int ih = 0; ih < x.h(); ih++) {
+                int o1 = Math.min(ih + pad + 1, y.h());
+                for (int ow = 0; ow < yw; ow++) {
+                    spread[ih * yw + ow] = 0f;
+                }
+                for (int oh = Math.max(ih + pad - k + 1, 0); oh < o1; oh++) {
+                    for (int ow = 0; ow < yw; ow++) {
+                        spread[ih * yw + ow] += share[oh * yw + ow];
+                    }
+                }
+            }
+            for (int ih = 0; ih < x.h(); ih++) {
+                for (int iw = 0; iw < xw; iw++) {
+                    int o1 = Math.min(iw + pad + 1, yw);
+                    float s = 0f;
+                    for (int ow = Math.max(iw + pad - k + 1, 0); ow < o1; ow++) {
+                        s += spread[ih * yw + ow];
+                    }
+                    grad[ih * xw + iw] = s;
+                }
+            }
+            int d = dx + pl * x.plane();
+            for (int i = 0; i < grad.length; i++) {
+                a.put(d + i, a.get(d + i) + grad[i]);
             }
         }
     }
