@@ -11,7 +11,7 @@ import io.github.eproxy.plan.Plan;
 abstract class LossStep extends Step {
     final int size;
     final int target;
-    double loss;
+    private double loss;
 
     LossStep(Plan plan, Node node, Memory m) {
         super(plan, node, m);
@@ -26,4 +26,14 @@ abstract class LossStep extends Step {
     final double evalWeight() {
         return ((Op.Loss) node.op()).evalWeight();
     }
+
+    @Override
+    final void forward(int part, int parts) {
+        if (part == 0) {
+            loss = value(in(0));
+        }
+    }
+
+    /** The loss of the prediction at arena offset {@code x}. */
+    abstract double value(int x);
 }
