@@ -22,6 +22,7 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private Plan lastPlan;
     private Map<Integer, boolean[]> frozenMasks;
+    private Plan frozenPlan;
 
     /** @param threads threads per step; plans must be made for exactly this many ({@code Planner}) */
     public CpuBackend(int threads) {
@@ -83,6 +84,9 @@ public final class CpuBackend implements Backend {
         if (plan.threads != pool.parts()) {
             throw new IllegalArgumentException("plan was made for " + plan.threads + " threads, backend runs "
                     + pool.parts() + ": plan with new Planner(" + pool.parts() + ", ...)");
+        }
+        if (frozenMasks != null && plan != frozenPlan) {
+            throw new IllegalStateException("ReLU masks are frozen for another plan: thawReluMasks() first");
         }
         memory.ensure(plan.arenaSize, plan.paramSize);
         memory.params.copyIn(run.params());
@@ -180,11 +184,12 @@ public final class CpuBackend implements Backend {
      * its last forward pass, whatever its input: around those parameters the network is then the
      * smooth function whose derivatives autograd computes (it takes ReLU'' = 0), so finite
      * differences of gradients give Hessian-vector products instead of counting the units that
-     * switch. Needs a plan made without reuse; runs of other plans must not follow until
+     * switch. Needs a plan made without reuse; runs of other plans are refused until
      * {@link #thawReluMasks}.
      */
     public void freezeReluMasks() {
         requireUnshared();
+        frozenPlan = lastPlan;
         frozenMasks = new HashMap<>();
         for (int id : lastPlan.forward) {
             if (lastPlan.node(id).op() instanceof Op.Relu) {
@@ -201,6 +206,7 @@ public final class CpuBackend implements Backend {
     /** Back to ordinary ReLUs. */
     public void thawReluMasks() {
         frozenMasks = null;
+        frozenPlan = null;
     }
 
     /**
