@@ -22,6 +22,7 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private Plan lastPlan;
     private Map<Integer, boolean[]> frozenMasks;
+    private Map<Integer, int[]> frozenChoices;
     private Plan frozenPlan;
 
     /** @param threads threads per step; plans must be made for exactly this many ({@code Planner}) */
@@ -86,7 +87,7 @@ public final class CpuBackend implements Backend {
                     + pool.parts() + ": plan with new Planner(" + pool.parts() + ", ...)");
         }
         if (frozenMasks != null && plan != frozenPlan) {
-            throw new IllegalStateException("ReLU masks are frozen for another plan: thawReluMasks() first");
+            throw new IllegalStateException("the activation pattern is frozen for another plan: thawActivationPattern() first");
         }
         memory.ensure(plan.arenaSize, plan.paramSize);
         memory.params.copyIn(run.params());
@@ -181,31 +182,36 @@ public final class CpuBackend implements Backend {
 
     /**
      * From now on, every ReLU of the last run's plan passes exactly the units that were active in
-     * its last forward pass, whatever its input: around those parameters the network is then the
-     * smooth function whose derivatives autograd computes (it takes ReLU'' = 0), so finite
-     * differences of gradients give Hessian-vector products instead of counting the units that
-     * switch. Needs a plan made without reuse; runs of other plans are refused until
-     * {@link #thawReluMasks}.
+     * its last forward pass, and every max pool takes the inputs it chose there, whatever the
+     * input: around those parameters the network is then the smooth function whose derivatives
+     * autograd computes (it takes ReLU'' = 0 and fixed arg-maxes), so finite differences of
+     * gradients give Hessian-vector products instead of counting the units that switch. Needs a
+     * plan made without reuse; runs of other plans are refused until {@link #thawActivationPattern}.
      */
-    public void freezeReluMasks() {
+    public void freezeActivationPattern() {
         requireUnshared();
         frozenPlan = lastPlan;
         frozenMasks = new HashMap<>();
+        frozenChoices = new HashMap<>();
         for (int id : lastPlan.forward) {
-            if (lastPlan.node(id).op() instanceof Op.Relu) {
+            Node node = lastPlan.node(id);
+            if (node.op() instanceof Op.Relu) {
                 float[] y = output(id);
                 boolean[] active = new boolean[y.length];
                 for (int i = 0; i < y.length; i++) {
                     active[i] = y[i] > 0f;
                 }
                 frozenMasks.put(id, active);
+            } else if (node.op() instanceof Op.MaxPool) {
+                frozenChoices.put(id, new PoolStep(lastPlan, node, memory, 1).choices());
             }
         }
     }
 
-    /** Back to ordinary ReLUs. */
-    public void thawReluMasks() {
+    /** Back to ordinary ReLUs and max pools. */
+    public void thawActivationPattern() {
         frozenMasks = null;
+        frozenChoices = null;
         frozenPlan = null;
     }
 
@@ -231,6 +237,9 @@ public final class CpuBackend implements Backend {
         if (op instanceof Op.Relu) {
             return frozenMasks == null ? new ReluStep(plan, node, memory)
                     : new FrozenReluStep(plan, node, memory, frozenMasks.get(node.id()));
+        }
+        if (op instanceof Op.MaxPool && frozenChoices != null) {
+            return new FrozenMaxPoolStep(plan, node, memory, frozenChoices.get(node.id()));
         }
         if (op instanceof Op.AvgPool || op instanceof Op.MaxPool) {
             return new PoolStep(plan, node, memory, pool.parts());

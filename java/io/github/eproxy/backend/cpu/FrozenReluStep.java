@@ -4,7 +4,7 @@ import io.github.eproxy.graph.Node;
 import io.github.eproxy.plan.Plan;
 
 /**
- * A ReLU whose active units are fixed ({@link CpuBackend#freezeReluMasks}): y = x where the mask is
+ * A ReLU whose active units are fixed ({@link CpuBackend#freezeActivationPattern}): y = x where the mask is
  * set, else 0; dx += dy on the same units. Split over elements.
  */
 final class FrozenReluStep extends Step {

@@ -218,6 +218,24 @@ final class PoolStep extends Step {
         }
     }
 
+    /** For max pooling: per output element, the input element (offset from the input's start) the last forward chose. */
+    int[] choices() {
+        int[] choice = new int[y.numel()];
+        for (int pl = 0; pl < y.n() * y.c(); pl++) {
+            int src = in(0) + pl * x.plane();
+            for (int oh = 0; oh < y.h(); oh++) {
+                int h0 = Math.max(oh * stride - pad, 0);
+                int h1 = Math.min(oh * stride - pad + k, x.h());
+                for (int ow = 0; ow < y.w(); ow++) {
+                    int w0 = Math.max(ow * stride - pad, 0);
+                    int w1 = Math.min(ow * stride - pad + k, x.w());
+                    choice[pl * y.plane() + oh * y.w() + ow] = pl * x.plane() + argmax(src, h0, h1, w0, w1);
+                }
+            }
+        }
+        return choice;
+    }
+
     /** Plane index of the window's maximum; NaN wins, as in PyTorch. */
     private int argmax(int src, int h0, int h1, int w0, int w1) {
         int best = h0 * x.w() + w0;

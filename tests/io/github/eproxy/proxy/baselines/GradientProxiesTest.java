@@ -7,6 +7,7 @@ import io.github.eproxy.graph.Init;
 import io.github.eproxy.graph.NetBuilder;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.Architecture;
+import io.github.eproxy.searchspace.Nb101;
 import io.github.eproxy.searchspace.Nb201;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,10 @@ class GradientProxiesTest {
         double coarse = new Grasp(CONFIG, 1e-5).score(cell);
         double fine = new Grasp(CONFIG, 1e-6).score(cell);
         assertClose(fine, coarse, 1e-2, "grasp at steps 1e-5 and 1e-6");
+        Architecture withMaxPool = new Nb101(16).parse("[[[0,1,0,1,0],[0,0,1,0,0],[0,0,0,0,1],[0,0,0,0,1],[0,0,0,0,0]],"
+                + "[\"input\",\"conv3x3-bn-relu\",\"conv1x1-bn-relu\",\"maxpool3x3\",\"output\"]]");
+        assertClose(new Grasp(CONFIG, 3e-6).score(withMaxPool), new Grasp(CONFIG, 1e-5).score(withMaxPool), 2e-2,
+                "grasp at steps 1e-5 and 3e-6 with max pooling");
     }
 
     @Test
