@@ -64,11 +64,8 @@ public final class ImageBatch {
 
     /** A normalised NCHW batch of {@code size} images. */
     public float[] batch(int size, long seed, boolean augment) {
-        if (size < 1 || size > count()) {
-            throw new IllegalArgumentException(source + " holds " + count() + " images, cannot draw a batch of " + size);
-        }
         SplittableRandom rng = new SplittableRandom(seed);
-        int[] pick = distinct(size, count(), rng);
+        int[] pick = pick(size, rng);
         float[] out = new float[size * 3 * SIDE * SIDE];
         for (int n = 0; n < size; n++) {
             int dy = 0;
@@ -97,15 +94,20 @@ public final class ImageBatch {
 
     /** The labels of the images {@link #batch} draws for the same size and seed, in batch order. */
     public int[] labels(int size, long seed) {
-        if (size < 1 || size > count()) {
-            throw new IllegalArgumentException(source + " holds " + count() + " images, cannot draw a batch of " + size);
-        }
-        int[] pick = distinct(size, count(), new SplittableRandom(seed));
+        int[] pick = pick(size, new SplittableRandom(seed));
         int[] out = new int[size];
         for (int n = 0; n < size; n++) {
             out[n] = label(pick[n]);
         }
         return out;
+    }
+
+    /** The records of a batch of {@code size}: the first draws of {@code rng}, so {@link #batch} and {@link #labels} agree. */
+    private int[] pick(int size, SplittableRandom rng) {
+        if (size < 1 || size > count()) {
+            throw new IllegalArgumentException(source + " holds " + count() + " images, cannot draw a batch of " + size);
+        }
+        return distinct(size, count(), rng);
     }
 
     private static int[] distinct(int size, int count, SplittableRandom rng) {
