@@ -28,3 +28,15 @@ extern "C" eproxy_status eproxy_device_count(int* count, char* err, int err_len)
   }
   return EPROXY_OK;
 }
+
+extern "C" eproxy_status eproxy_device_memory(long* free_bytes, long* total_bytes, char* err, int err_len) {
+  size_t free_b = 0;
+  size_t total_b = 0;
+  cudaError_t e = cudaMemGetInfo(&free_b, &total_b);
+  *free_bytes = static_cast<long>(free_b);
+  *total_bytes = static_cast<long>(total_b);
+  if (e != cudaSuccess) {
+    return fail(EPROXY_CUDA_ERROR, "cudaMemGetInfo", e, __FILE__, __LINE__, err, err_len);
+  }
+  return EPROXY_OK;
+}

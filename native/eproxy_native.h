@@ -21,10 +21,34 @@ typedef enum {
 // with the CUDA runtime's reason in err ("CUDA driver version is insufficient ...").
 eproxy_status eproxy_device_count(int* count, char* err, int err_len);
 
-// One torch.optim.SGD step over n parameters on the device (momentum buffer m, gradient g):
-// d = g + weight_decay * p; m = momentum * m + d; p -= lr * m. Synchronous; for tests.
-eproxy_status eproxy_sgd_step(float* p, float* m, const float* g, long n, float lr, float momentum,
-                              float weight_decay, char* err, int err_len);
+// Free and total memory of the current CUDA device, in bytes (cudaMemGetInfo).
+eproxy_status eproxy_device_memory(long* free_bytes, long* total_bytes, char* err, int err_len);
+
+// The current device's measured fp32 FMA rate (GFLOP/s, 2 per FMA) and copy bandwidth (GB/s,
+// read + written); allocates 1 GiB for a moment. For the floor estimates in the benchmarks.
+eproxy_status eproxy_device_peak(double* gflops, double* gbytes_per_s, char* err, int err_len);
+
+// A plan executor: one stream and grow-only buffers; use from one thread at a time.
+// where: EPROXY_WHERE_CUDA runs on the current CUDA device; EPROXY_WHERE_HOST runs the same
+// kernel bodies as loops on the calling thread (for tests on machines without a GPU).
+typedef struct eproxy_executor eproxy_executor;
+enum { EPROXY_WHERE_HOST = 0, EPROXY_WHERE_CUDA = 1 };
+
+eproxy_status eproxy_executor_create(int where, eproxy_executor** out, char* err, int err_len);
+void eproxy_executor_destroy(eproxy_executor* executor);
+// Bytes the executor's buffers hold (device memory for EPROXY_WHERE_CUDA).
+long eproxy_executor_bytes(const eproxy_executor* executor);
+
+// Trains one serialised plan (eproxy_plan.h, plan_length ints): params (param_size floats, the
+// plan's layout), input (the input node's numel), targets (each target index's tensor, in order,
+// concatenated); SGD with momentum and weight decay; iterations forward passes, each but the
+// last followed by backward and update. use_graph != 0 captures one iteration as a CUDA graph and
+// replays it. Writes loss_values[iteration * loss_count + i] (the plan's losses in order), and,
+// where not null, the trained parameters and the last backward's parameter gradients.
+eproxy_status eproxy_executor_train(eproxy_executor* executor, const int* plan, long plan_length, const float* params,
+                                    const float* input, const float* targets, float lr, float momentum,
+                                    float weight_decay, int iterations, int use_graph, double* loss_values,
+                                    float* params_out, float* grads_out, char* err, int err_len);
 
 #ifdef __cplusplus
 }

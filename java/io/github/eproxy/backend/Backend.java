@@ -15,6 +15,9 @@ public interface Backend extends AutoCloseable {
     /** The output of a loss's prediction node in the last run's final forward pass. */
     float[] prediction(int lossNode);
 
+    /** Bytes of native (host or device) memory the backend holds. */
+    long nativeBytes();
+
     @Override
     void close();
 }

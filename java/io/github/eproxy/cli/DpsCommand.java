@@ -73,7 +73,7 @@ final class DpsCommand implements Callable<Integer> {
         List<Benchmark.Entry> evalSet = drawn.subList(train, train + eval);
         Path dir = outDir != null ? outDir : Path.of("eproxy-dps-" + space.name());
         long start = System.nanoTime();
-        Dps dps = new Dps(space, trainSet, proxy.eproxyConfig(), maxWidth, proxy.concurrency());
+        Dps dps = new Dps(space, trainSet, proxy.eproxyConfig(), maxWidth, proxy.concurrency(), proxy.backend());
         int total = population + cycles;
         Progress progress = new Progress("dps", total, 0);
         Rea<EproxyConfig> rea = dps.run(total, population, tournament, seed, dir.resolve("history.jsonl"), resume,
@@ -112,7 +112,7 @@ final class DpsCommand implements Callable<Integer> {
 
     private Ranking.Quality quality(SearchSpace space, EproxyConfig config, List<Architecture> archs, double[] acc, Path out) {
         try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(proxy.threads)
-                .concurrency(proxy.concurrency()).build()) {
+                .concurrency(proxy.concurrency()).backend(proxy.backend()).build()) {
             Map<String, io.github.eproxy.proxy.Score> scores = BatchScorer.run(eproxy, archs, out, true);
             double[] s = new double[archs.size()];
             for (int i = 0; i < s.length; i++) {

@@ -1,5 +1,6 @@
 package io.github.eproxy.cli;
 
+import io.github.eproxy.backend.BackendChoice;
 import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.Nb101;
@@ -33,6 +34,21 @@ final class ProxyOptions {
     @Option(names = "--concurrency", description = "Architectures scored at once (default: number of cores).")
     Integer concurrency;
 
+    @Option(names = "--backend", defaultValue = "auto",
+            description = "Training engine: cpu, cuda (the GPU; an error without one) or auto (the GPU where usable, "
+                    + "else the CPU) (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    private BackendChoice resolvedBackend;
+
+    /** The --backend choice resolved once (auto becomes cpu or cuda, with a one-line note on stderr). */
+    BackendChoice backend() {
+        if (resolvedBackend == null) {
+            resolvedBackend = BackendChoice.parse(backend).resolve(note -> System.err.println("eproxy: " + note));
+        }
+        return resolvedBackend;
+    }
+
     int concurrency() {
         return concurrency != null ? concurrency : Runtime.getRuntime().availableProcessors();
     }
@@ -59,6 +75,7 @@ final class ProxyOptions {
     }
 
     Eproxy build() {
-        return Eproxy.builder().space(searchSpace()).config(eproxyConfig()).threads(threads).concurrency(concurrency()).build();
+        return Eproxy.builder().space(searchSpace()).config(eproxyConfig()).threads(threads).concurrency(concurrency())
+                .backend(backend()).build();
     }
 }

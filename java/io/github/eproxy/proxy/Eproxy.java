@@ -1,9 +1,10 @@
 package io.github.eproxy.proxy;
 
+import io.github.eproxy.backend.Backend;
+import io.github.eproxy.backend.BackendChoice;
 import io.github.eproxy.backend.LossCurve;
 import io.github.eproxy.backend.SgdSettings;
 import io.github.eproxy.backend.TrainingRun;
-import io.github.eproxy.backend.cpu.CpuBackend;
 import io.github.eproxy.graph.Net;
 import io.github.eproxy.graph.NetBuilder;
 import io.github.eproxy.graph.Shape;
@@ -41,8 +42,9 @@ public final class Eproxy implements AutoCloseable {
     private final float[] images;
     private final float[][] targets;
     private final long maxMacs;
-    private final BlockingQueue<CpuBackend> backends;
-    private final List<CpuBackend> all = new ArrayList<>();
+    private final BackendChoice backend;
+    private final BlockingQueue<Backend> backends;
+    private final List<Backend> all = new ArrayList<>();
 
     private Eproxy(Builder b) {
         this.config = b.config;
@@ -56,10 +58,11 @@ public final class Eproxy implements AutoCloseable {
         }
         this.maxMacs = config.alpha() == 0 ? 0 : space.maxMacs();
         this.backends = new ArrayBlockingQueue<>(b.concurrency);
+        this.backend = b.backend.resolve(note -> System.err.println("eproxy: " + note));
         for (int i = 0; i < b.concurrency; i++) {
-            CpuBackend cpu = new CpuBackend(threads);
-            all.add(cpu);
-            backends.add(cpu);
+            Backend engine = backend.open(threads);
+            all.add(engine);
+            backends.add(engine);
         }
     }
 
@@ -69,6 +72,11 @@ public final class Eproxy implements AutoCloseable {
 
     public EproxyConfig config() {
         return config;
+    }
+
+    /** The engine in use: {@code CPU} or {@code CUDA} ({@code AUTO} is resolved at build time). */
+    public BackendChoice backend() {
+        return backend;
     }
 
     public SearchSpace space() {
@@ -158,17 +166,17 @@ public final class Eproxy implements AutoCloseable {
     }
 
     private LossCurve train(Net net) {
-        CpuBackend cpu;
+        Backend engine;
         try {
-            cpu = backends.take();
+            engine = backends.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a backend", e);
         }
         try {
-            return cpu.train(trainingRun(net, threads));
+            return engine.train(trainingRun(net, threads));
         } finally {
-            backends.add(cpu);
+            backends.add(engine);
         }
     }
 
@@ -191,16 +199,16 @@ public final class Eproxy implements AutoCloseable {
     /** Peak native memory held by the backends, in bytes. */
     public long nativeBytes() {
         long sum = 0;
-        for (CpuBackend cpu : all) {
-            sum += cpu.nativeBytes();
+        for (Backend engine : all) {
+            sum += engine.nativeBytes();
         }
         return sum;
     }
 
     @Override
     public void close() {
-        for (CpuBackend cpu : all) {
-            cpu.close();
+        for (Backend engine : all) {
+            engine.close();
         }
     }
 
@@ -210,6 +218,7 @@ public final class Eproxy implements AutoCloseable {
         private SearchSpace space = SearchSpace.named("nb201");
         private int threads = Runtime.getRuntime().availableProcessors();
         private int concurrency = 1;
+        private BackendChoice backend = BackendChoice.CPU;
 
         public Builder config(EproxyConfig value) {
             this.config = value;
@@ -236,6 +245,12 @@ public final class Eproxy implements AutoCloseable {
                 throw new IllegalArgumentException("concurrency must be >= 1, got " + value);
             }
             this.concurrency = value;
+            return this;
+        }
+
+        /** The training engine (default: CPU); {@code AUTO} and {@code CUDA} are resolved when the scorer is built. */
+        public Builder backend(BackendChoice value) {
+            this.backend = value;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.github.eproxy.search;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.eproxy.backend.BackendChoice;
 import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.proxy.Score;
@@ -30,8 +31,11 @@ public final class Dps {
     private final EproxyConfig base;
     private final int maxWidth;
     private final int concurrency;
+    private final BackendChoice backend;
 
-    public Dps(SearchSpace space, List<Benchmark.Entry> train, EproxyConfig base, int maxWidth, int concurrency) {
+    /** {@code concurrency} training architectures are scored at once, each on its own {@code backend}. */
+    public Dps(SearchSpace space, List<Benchmark.Entry> train, EproxyConfig base, int maxWidth, int concurrency,
+            BackendChoice backend) {
         if (train.size() < 3) {
             throw new IllegalArgumentException("DPS needs at least 3 training architectures, got " + train.size());
         }
@@ -40,6 +44,7 @@ public final class Dps {
         this.base = base;
         this.maxWidth = maxWidth;
         this.concurrency = concurrency;
+        this.backend = backend;
     }
 
     /** Rank correlation of {@code config}'s scores with the training accuracies. */
@@ -50,7 +55,8 @@ public final class Dps {
         for (Benchmark.Entry e : train) {
             archs.add(e.arch());
         }
-        try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(1).concurrency(concurrency).build()) {
+        try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(1).concurrency(concurrency).backend(backend)
+                .build()) {
             List<Score> scored = eproxy.scoreAll(archs, s -> { });
             for (int i = 0; i < scores.length; i++) {
                 scores[i] = scored.get(i).score();

@@ -2,9 +2,12 @@ package io.github.eproxy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eproxy.backend.cuda.CudaRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,6 +56,28 @@ class CliTest {
         assertOneLineError(run("score", "--sample", "1", "--config", config.toString(), "--out", dir.resolve("c.jsonl").toString()),
                 "learning rate must be positive");
         assertOneLineError(run("evaluate", "--sample", "1"), "--sample must be in 2..15625");
+    }
+
+    /** Without a GPU: cuda is a one-line error naming the reason, auto falls back to the CPU with a note. */
+    @Test
+    void backendChoiceWithoutAGpu(@TempDir Path dir) throws IOException {
+        CudaRuntime.Probe probe = CudaRuntime.probe();
+        assumeTrue(!probe.available(), "a GPU is present");
+        assertOneLineError(run("score", "--sample", "1", "--backend", "tpu", "--out", dir.resolve("a.jsonl").toString()),
+                "unknown backend 'tpu': expected cpu, cuda or auto");
+        Object[] cuda = run("score", "--sample", "1", "--backend", "cuda", "--out", dir.resolve("b.jsonl").toString());
+        assertNotEquals(0, cuda[0]);
+        String err = ((String) cuda[1]).trim();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("--backend cuda: " + probe.message()), err);
+        Path config = dir.resolve("small.json");
+        Files.writeString(config, SMALL_CONFIG);
+        Path archs = dir.resolve("archs.txt");
+        Files.writeString(archs, LIVE + "\n");
+        Object[] auto = run("score", "--archs", archs.toString(), "--config", config.toString(), "--backend", "auto",
+                "--out", dir.resolve("c.jsonl").toString());
+        assertEquals(0, auto[0], (String) auto[1]);
+        assertTrue(((String) auto[1]).contains(probe.message() + "; using the CPU backend"), (String) auto[1]);
     }
 
     @Test

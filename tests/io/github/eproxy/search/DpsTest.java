@@ -3,6 +3,7 @@ package io.github.eproxy.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.eproxy.backend.BackendChoice;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.Nb201;
@@ -23,7 +24,7 @@ class DpsTest {
         List<Benchmark.Entry> table = new ArrayList<>(Benchmark.load(space));
         Collections.shuffle(table, new Random(1));
         EproxyConfig base = EproxyConfig.fromJson("{\"iterations\": 3}");
-        return new Dps(space, table.subList(0, 8), base, 16, 2);
+        return new Dps(space, table.subList(0, 8), base, 16, 2, BackendChoice.CPU);
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class CpuBackend implements Backend {
         return pool.parts();
     }
 
-    /** Native bytes held. */
+    @Override
     public long nativeBytes() {
         return memory.bytes();
     }

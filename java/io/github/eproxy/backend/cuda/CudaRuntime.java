@@ -48,8 +48,42 @@ public final class CudaRuntime {
         }
     }
 
+    /** Free device memory in bytes ({@code cudaMemGetInfo}); needs {@link Probe#available()}. */
+    public static long freeDeviceMemory() {
+        if (!probe().available()) {
+            throw new IllegalStateException(probe().message());
+        }
+        long[] free = new long[1];
+        long[] total = new long[1];
+        try (BytePointer err = new BytePointer(512)) {
+            if (NativeLib.eproxy_device_memory(free, total, err, 512) != OK) {
+                throw new IllegalStateException(cString(err));
+            }
+        }
+        return free[0];
+    }
+
+    /** The device's measured fp32 rate and memory bandwidth. */
+    public record Peak(double gflops, double gbytesPerSecond) {
+    }
+
+    /** Measures {@link Peak} on the current device (about a second; allocates 1 GiB briefly). */
+    public static Peak measurePeak() {
+        if (!probe().available()) {
+            throw new IllegalStateException(probe().message());
+        }
+        double[] flops = new double[1];
+        double[] bandwidth = new double[1];
+        try (BytePointer err = new BytePointer(512)) {
+            if (NativeLib.eproxy_device_peak(flops, bandwidth, err, 512) != OK) {
+                throw new IllegalStateException(cString(err));
+            }
+        }
+        return new Peak(flops[0], bandwidth[0]);
+    }
+
     /** The NUL-terminated string in {@code buffer} (the native side writes at most its length). */
-    private static String cString(BytePointer buffer) {
+    static String cString(BytePointer buffer) {
         String s = buffer.getString();
         int end = s.indexOf('\0');
         return end < 0 ? s : s.substring(0, end);

@@ -1,8 +1,13 @@
 package io.github.eproxy.backend.cuda;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Const;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
@@ -13,9 +18,30 @@ import org.bytedeco.javacpp.annotation.Platform;
  */
 @Platform(value = "linux-x86_64", include = "eproxy_native.h", link = "eproxy_native")
 final class NativeLib {
+    /** {@code EPROXY_WHERE_HOST}, {@code EPROXY_WHERE_CUDA}. */
+    static final int WHERE_HOST = 0;
+    static final int WHERE_CUDA = 1;
+
     private NativeLib() {
     }
 
     /** {@code eproxy_device_count}: status code; on failure the reason is written into {@code err}. */
     static native int eproxy_device_count(IntPointer count, @Cast("char*") BytePointer err, int errLen);
+
+    static native int eproxy_device_memory(@Cast("long*") long[] freeBytes, @Cast("long*") long[] totalBytes,
+            @Cast("char*") BytePointer err, int errLen);
+
+    static native int eproxy_device_peak(double[] gflops, double[] gbytesPerSecond, @Cast("char*") BytePointer err, int errLen);
+
+    static native int eproxy_executor_create(int where, @Cast("eproxy_executor**") PointerPointer<?> out,
+            @Cast("char*") BytePointer err, int errLen);
+
+    static native void eproxy_executor_destroy(@Cast("eproxy_executor*") Pointer executor);
+
+    static native long eproxy_executor_bytes(@Cast("const eproxy_executor*") Pointer executor);
+
+    static native int eproxy_executor_train(@Cast("eproxy_executor*") Pointer executor, @Const IntPointer plan, long planLength,
+            @Const FloatPointer params, @Const FloatPointer input, @Const FloatPointer targets, float lr, float momentum,
+            float weightDecay, int iterations, int useGraph, DoublePointer lossValues, FloatPointer paramsOut,
+            FloatPointer gradsOut, @Cast("char*") BytePointer err, int errLen);
 }

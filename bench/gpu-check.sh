@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The one script for the GPU machine (no Java, no Maven, no network there). Builds nothing: it
+# runs what bench/gpu-bundle.sh packed into .device/ (send it as the device tool's carry):
+#   1. the environment: nvidia-smi, the CUDA/cuDNN libraries found;
+#   2. the GPU tests: native executor vs CPU backend on every op (graphs on and off), a default
+#      NB201 Eproxy run (loss curve within 1e-3), 1,000 architectures without memory growth;
+#   3. the floor: measured fp32 rate and bandwidth, FLOPs/bytes per architecture, measured/floor;
+#   4. JMH: ms per architecture (NB201, NB101; p50/p90), launch overhead (graphs on/off), and
+#      architectures/s with 1/4/8/16 in flight.
+# Logs and results go to $OUT (default out/gpu-check); the summary is printed last.
+#   device: bench/gpu-check.sh      (carry: [".device"], timeout ~540 s)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-out/gpu-check}
+mkdir -p "$OUT"
+D=.device
+[ -f "$D/eproxy.jar" ] || { echo "gpu-check: no $D/eproxy.jar; run bench/gpu-bundle.sh here and carry .device" >&2; exit 1; }
+
+if command -v java >/dev/null && [ -z "${GPU_CHECK_BUNDLED_JAVA:-}" ]; then
+  JAVA=java
+else
+  rm -rf /tmp/eproxy-jre && mkdir -p /tmp/eproxy-jre && tar xzf "$D/jre.tgz" -C /tmp/eproxy-jre
+  JAVA=/tmp/eproxy-jre/jre/bin/java
+fi
+NV=$(python3 -c "import nvidia, os; print(os.path.dirname(nvidia.__path__[0]))" 2>/dev/null || true)
+if [ -n "$NV" ]; then
+  for lib in "$NV"/nvidia/*/lib; do LD_LIBRARY_PATH="$lib:${LD_LIBRARY_PATH:-}"; done
+fi
+export LD_LIBRARY_PATH="/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
+
+{
+  date -u
+  nvidia-smi || echo "nvidia-smi: not available"
+  "$JAVA" -version 2>&1
+  echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+  ls "$NV"/nvidia/*/lib 2>/dev/null | grep -E "cudnn|cublas" | head -20
+} > "$OUT/environment.txt" 2>&1
+
+start=$(date +%s)
+CP="$D/eproxy.jar:$D/tests.jar"
+timeout 240 "$JAVA" -jar "$D/junit.jar" execute --disable-banner --details=tree --class-path "$CP" \
+  --select-class io.github.eproxy.backend.cuda.CudaRuntimeTest \
+  --select-class io.github.eproxy.backend.cuda.NativeExecutorTest > "$OUT/tests.txt" 2>&1
+echo "tests: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.txt"
+
+BENCH="$D/eproxy.jar:$D/bench-classes:$D/jmh-core.jar:$D/jopt-simple.jar"
+start=$(date +%s)
+timeout 90 "$JAVA" -cp "$BENCH" io.github.eproxy.bench.GpuFloor nb201 > "$OUT/floor.txt" 2>&1
+echo "floor: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.txt"
+
+start=$(date +%s)
+JMH=(-jvmArgs "-Xmx16g" -f 1 -foe true)
+timeout 150 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuLatencyBench" "${JMH[@]}" -wi 1 -w 5s -i 1 -r 10s \
+  -rf json -rff "$OUT/latency.json" > "$OUT/latency.txt" 2>&1
+echo "latency: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.txt"
+start=$(date +%s)
+timeout 120 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuThroughputBench" "${JMH[@]}" -wi 1 -i 2 \
+  -rf json -rff "$OUT/throughput.json" > "$OUT/throughput.txt" 2>&1
+echo "throughput: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.txt"
+
+{
+  echo "== environment"; grep -E "NVIDIA H|Driver Version|openjdk version" "$OUT/environment.txt"
+  echo "== tests"; grep -E "tests (successful|failed|skipped|aborted)|✘" "$OUT/tests.txt" | head -40
+  echo "== floor"; tail -n 24 "$OUT/floor.txt"
+  echo "== latency (ms/arch)"; grep -E "^Gpu|p0.(50|90)" "$OUT/latency.txt" | tail -n 40
+  echo "== throughput (ms per 128 archs)"; grep -E "^Gpu" "$OUT/throughput.txt" | tail -n 8
+  echo "== timing"; cat "$OUT/timing.txt"
+} | tee "$OUT/summary.txt"

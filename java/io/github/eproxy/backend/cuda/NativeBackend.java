@@ -1,0 +1,164 @@
+package io.github.eproxy.backend.cuda;
+
+import io.github.eproxy.backend.Backend;
+import io.github.eproxy.backend.LossCurve;
+import io.github.eproxy.backend.TrainingRun;
+import io.github.eproxy.graph.Op;
+import io.github.eproxy.plan.Plan;
+import io.github.eproxy.plan.PlanCodec;
+import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * The native plan executor ({@code native/executor.cpp}) behind the {@link Backend} interface: one
+ * JNI call per training run, which hands over the serialised plan, parameters, input and targets
+ * and gets the loss values back; everything in between (all iterations, forward, backward, SGD)
+ * runs natively on the executor's CUDA stream. Owns one native executor (its stream and grow-only
+ * device buffers) until {@link #close}. Not thread-safe: one instance per scoring thread, which
+ * is how several architectures are kept in flight at once.
+ */
+public final class NativeBackend implements Backend {
+    private static final int ERR_LEN = 1024;
+
+    private final Pointer executor;
+    private final boolean useGraph;
+    private final BytePointer err = new BytePointer(ERR_LEN);
+    private Plan lastPlan;
+    private float[] lastParams;
+    private float[] lastGrads;
+
+    private NativeBackend(int where, boolean useGraph) {
+        CudaRuntime.Probe probe = CudaRuntime.probe();
+        if (!probe.libraryLoaded() || (where == NativeLib.WHERE_CUDA && !probe.available())) {
+            throw new IllegalStateException("CUDA backend unavailable: " + probe.message());
+        }
+        this.useGraph = useGraph;
+        try (PointerPointer<Pointer> out = new PointerPointer<>(1)) {
+            check(NativeLib.eproxy_executor_create(where, out, err, ERR_LEN), "creating the executor");
+            executor = out.get(Pointer.class, 0);
+        }
+    }
+
+    /** An executor on the current CUDA device; each training run replays one captured iteration as a CUDA graph. */
+    public static NativeBackend cuda() {
+        return new NativeBackend(NativeLib.WHERE_CUDA, true);
+    }
+
+    /** The same on the device, launching every kernel each iteration instead of replaying a graph. */
+    public static NativeBackend cudaWithoutGraphs() {
+        return new NativeBackend(NativeLib.WHERE_CUDA, false);
+    }
+
+    /**
+     * The native executor on the host: the kernel bodies run as loops on the calling thread. Slow;
+     * it exists so that the executor's plan decoding, op dispatch and kernel index arithmetic can be
+     * checked against the CPU backend where no GPU is present.
+     */
+    public static NativeBackend host() {
+        return new NativeBackend(NativeLib.WHERE_HOST, false);
+    }
+
+    @Override
+    public LossCurve train(TrainingRun run) {
+        return trainEncoded(PlanCodec.encode(run.plan()), run);
+    }
+
+    /** Trains {@code run} with its plan given as serialised ints (tests hand in damaged ones). */
+    LossCurve trainEncoded(int[] encodedPlan, TrainingRun run) {
+        Plan plan = run.plan();
+        List<Integer> losses = plan.losses();
+        int iterations = run.iterations();
+        float[] targets = concat(run.targets());
+        lastParams = new float[plan.paramSize];
+        lastGrads = new float[plan.paramSize];
+        double[] values = new double[iterations * losses.size()];
+        try (IntPointer planInts = new IntPointer(encodedPlan);
+                FloatPointer params = new FloatPointer(run.params());
+                FloatPointer input = new FloatPointer(run.input());
+                FloatPointer target = new FloatPointer(targets);
+                DoublePointer lossValues = new DoublePointer(Math.max(1, values.length));
+                FloatPointer paramsOut = new FloatPointer(Math.max(1, plan.paramSize));
+                FloatPointer gradsOut = new FloatPointer(Math.max(1, plan.paramSize))) {
+            check(NativeLib.eproxy_executor_train(executor, planInts, planInts.limit(), params, input, target,
+                    run.sgd().lr(), run.sgd().momentum(), run.sgd().weightDecay(), iterations, useGraph ? 1 : 0,
+                    lossValues, paramsOut, gradsOut, err, ERR_LEN), "training a plan of " + plan.forward.length + " steps");
+            lossValues.get(values);
+            paramsOut.get(lastParams);
+            gradsOut.get(lastGrads);
+        }
+        lastPlan = plan;
+        double[] train = new double[iterations];
+        double[] eval = new double[iterations];
+        for (int it = 0; it < iterations; it++) {
+            for (int l = 0; l < losses.size(); l++) {
+                double v = values[it * losses.size() + l];
+                train[it] += v;
+                eval[it] += v * ((Op.Loss) plan.node(losses.get(l)).op()).evalWeight();
+            }
+        }
+        return new LossCurve(train, eval);
+    }
+
+    private static float[] concat(float[][] parts) {
+        int size = 0;
+        for (float[] p : parts) {
+            size += p.length;
+        }
+        float[] all = new float[Math.max(1, size)];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    private void check(int status, String what) {
+        if (status != CudaRuntime.OK) {
+            throw new NativeBackendException(status, what + ": " + CudaRuntime.cString(err));
+        }
+    }
+
+    @Override
+    public float[] params() {
+        requireRun();
+        return lastParams.clone();
+    }
+
+    /** Parameter gradients of the last run's last backward pass, in the plan's layout (frozen parameters read 0). */
+    public float[] paramGradients() {
+        requireRun();
+        return lastGrads.clone();
+    }
+
+    @Override
+    public float[] prediction(int lossNode) {
+        throw new UnsupportedOperationException("the native backend returns losses and parameters only; "
+                + "read predictions from the CPU backend");
+    }
+
+    @Override
+    public long nativeBytes() {
+        return NativeLib.eproxy_executor_bytes(executor);
+    }
+
+    private void requireRun() {
+        if (lastPlan == null) {
+            throw new IllegalStateException("no training run yet");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!executor.isNull()) {
+            NativeLib.eproxy_executor_destroy(executor);
+            executor.setNull();
+        }
+        err.close();
+    }
+}

@@ -1,0 +1,365 @@
+// The plan executor: see executor.h. Op dispatch mirrors backend/cpu/CpuBackend.java.
+#include "executor.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "eproxy_plan.h"
+
+namespace eproxy {
+
+namespace {
+
+LossKind loss_kind(int op) {
+  return op == EPROXY_OP_MSE ? LossKind::MSE : (op == EPROXY_OP_CROSS_ENTROPY ? LossKind::CROSS_ENTROPY : LossKind::DOT);
+}
+
+ConvGeom conv_geom(const PlanDesc& plan, const NodeDesc& n) {
+  return ConvGeom{plan.nodes[n.inputs[0]].shape, n.shape, n.attrs[1], n.attrs[2], n.attrs[3], n.attrs[4], n.attrs[5]};
+}
+
+PoolGeom pool_geom(const PlanDesc& plan, const NodeDesc& n) {
+  return PoolGeom{plan.nodes[n.inputs[0]].shape, n.shape, n.attrs[0], n.attrs[1], n.attrs[2], n.op == EPROXY_OP_MAXPOOL};
+}
+
+float float_bits(int bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+}  // namespace
+
+Executor::Executor(Where where) : ex_{where, nullptr} {
+  if (where == Where::DEVICE) {
+    check(cudaStreamCreateWithFlags(&ex_.stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+  }
+}
+
+Executor::~Executor() {
+  release(arena_);
+  release(params_);
+  release(grads_);
+  release(momentum_);
+  release(fscratch_);
+  release(dscratch_);
+  release(losses_);
+  release(counter_);
+  if (ex_.stream != nullptr) {
+    cudaStreamDestroy(ex_.stream);
+  }
+}
+
+long Executor::bytes() const {
+  return (arena_.capacity + params_.capacity + grads_.capacity + momentum_.capacity + fscratch_.capacity) * 4L +
+         (dscratch_.capacity + losses_.capacity) * 8L + counter_.capacity * 4L;
+}
+
+template <class T>
+void Executor::ensure(Buffer<T>& b, long count, const char* what) {
+  if (count <= b.capacity) {
+    return;
+  }
+  release(b);
+  const size_t bytes = static_cast<size_t>(count) * sizeof(T);
+  if (ex_.where == Where::HOST) {
+    b.ptr = static_cast<T*>(std::malloc(bytes));
+    if (b.ptr == nullptr) {
+      throw NativeError(EPROXY_OUT_OF_MEMORY, std::string("out of host memory: ") + what + " needs " + std::to_string(bytes) + " bytes");
+    }
+  } else {
+    cudaError_t e = cudaMalloc(&b.ptr, bytes);
+    if (e != cudaSuccess) {
+      b.ptr = nullptr;
+      cudaGetLastError();  // clear the sticky-free allocation error
+      throw NativeError(e == cudaErrorMemoryAllocation ? EPROXY_OUT_OF_MEMORY : EPROXY_CUDA_ERROR,
+                        std::string("cudaMalloc of ") + std::to_string(bytes) + " bytes for " + what + " failed: " +
+                            cudaGetErrorString(e));
+    }
+  }
+  b.capacity = count;
+}
+
+template <class T>
+void Executor::release(Buffer<T>& b) {
+  if (b.ptr != nullptr) {
+    if (ex_.where == Where::HOST) {
+      std::free(b.ptr);
+    } else {
+      cudaFree(b.ptr);
+    }
+  }
+  b.ptr = nullptr;
+  b.capacity = 0;
+}
+
+void Executor::check(cudaError_t e, const std::string& call) {
+  if (e != cudaSuccess) {
+    throw NativeError(e == cudaErrorMemoryAllocation ? EPROXY_OUT_OF_MEMORY : EPROXY_CUDA_ERROR,
+                      call + " failed: " + cudaGetErrorString(e));
+  }
+}
+
+void Executor::check_launch(const NodeDesc& n, const char* direction) {
+  if (ex_.where == Where::DEVICE) {
+    check(cudaGetLastError(), std::string("kernel launch of ") + direction + " " + n.describe());
+  }
+}
+
+void Executor::upload(void* dst, const void* src, long bytes, const char* what) {
+  if (ex_.where == Where::HOST) {
+    std::memcpy(dst, src, bytes);
+  } else {
+    check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, ex_.stream), std::string("cudaMemcpyAsync of ") + what);
+  }
+}
+
+void Executor::download(void* dst, const void* src, long bytes, const char* what) {
+  if (ex_.where == Where::HOST) {
+    std::memcpy(dst, src, bytes);
+  } else {
+    check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, ex_.stream), std::string("cudaMemcpyAsync of ") + what);
+  }
+}
+
+void Executor::fill(void* dst, long bytes, int byte, const char* what) {
+  if (ex_.where == Where::HOST) {
+    std::memset(dst, byte, bytes);
+  } else {
+    check(cudaMemsetAsync(dst, byte, bytes, ex_.stream), std::string("cudaMemsetAsync of ") + what);
+  }
+}
+
+float* Executor::grad_of(const PlanDesc& plan, int node) const {
+  const NodeDesc& n = plan.nodes[node];
+  return n.needs_grad ? act(n.grad) : nullptr;
+}
+
+float* Executor::param(const PlanDesc& plan, const NodeDesc& n, int i) const {
+  return params_.ptr + plan.params[n.params[i]].offset;
+}
+
+float* Executor::param_grad(const PlanDesc& plan, const NodeDesc& n, int i) const {
+  const ParamDesc& p = plan.params[n.params[i]];
+  return p.trainable ? grads_.ptr + p.offset : nullptr;
+}
+
+void Executor::train(const int* plan_data, long plan_length, const float* params, const float* input,
+                     const float* targets, const TrainSettings& s, double* loss_values, float* params_out,
+                     float* grads_out) {
+  if (s.iterations < 1) {
+    throw NativeError(EPROXY_INVALID_PLAN, "iterations must be >= 1, got " + std::to_string(s.iterations));
+  }
+  PlanDesc plan = decode_plan(plan_data, plan_length);
+  long fscratch = 1;
+  long dscratch = 1;
+  for (int id : plan.forward) {
+    const NodeDesc& n = plan.nodes[id];
+    const Dims& x = n.inputs.empty() ? n.shape : plan.nodes[n.inputs[0]].shape;
+    if (n.op == EPROXY_OP_CONV2D) {
+      fscratch = std::max(fscratch, conv_weight_scratch(conv_geom(plan, n)));
+    } else if (n.op == EPROXY_OP_BATCHNORM) {
+      dscratch = std::max(dscratch, batchnorm_scratch(n.shape));
+    } else if (n.op >= EPROXY_OP_MSE) {
+      dscratch = std::max(dscratch, loss_scratch(loss_kind(n.op), x));
+    }
+  }
+  const int loss_count = static_cast<int>(plan.losses.size());
+  ensure(arena_, std::max(plan.arena_size, 1L), "the activation arena");
+  ensure(params_, std::max(plan.param_size, 1L), "parameters");
+  ensure(grads_, std::max(plan.param_size, 1L), "parameter gradients");
+  ensure(momentum_, std::max(plan.param_size, 1L), "momentum");
+  ensure(fscratch_, fscratch, "weight-gradient scratch");
+  ensure(dscratch_, dscratch, "reduction scratch");
+  ensure(losses_, std::max(1L, static_cast<long>(s.iterations) * loss_count), "loss values");
+  ensure(counter_, 1, "the iteration counter");
+
+  // Every arena float starts as NaN (all bits set): a kernel that reads an element nobody wrote
+  // turns the loss into NaN instead of a plausible wrong number.
+  fill(arena_.ptr, plan.arena_size * 4L, 0xFF, "the activation arena");
+  upload(params_.ptr, params, plan.param_size * 4L, "parameters");
+  fill(grads_.ptr, plan.param_size * 4L, 0, "parameter gradients");
+  fill(momentum_.ptr, plan.param_size * 4L, 0, "momentum");
+  fill(counter_.ptr, sizeof(int), 0, "the iteration counter");
+  upload(act(plan.nodes[0].act), input, plan.nodes[0].shape.numel() * 4L, "the input batch");
+  const float* t = targets;
+  for (size_t i = 0; i < plan.targets.size(); i++) {
+    upload(act(plan.targets[i]), t, plan.target_sizes[i] * 4L, "a target");
+    t += plan.target_sizes[i];
+  }
+
+  auto iteration = [&] {
+    forward(plan);
+    backward(plan);
+    sgd_step(ex_, plan.trainable_size, params_.ptr, momentum_.ptr, grads_.ptr, s.lr, s.momentum, s.weight_decay);
+    increment(ex_, counter_.ptr);
+  };
+  if (ex_.where == Where::DEVICE && s.use_graph && s.iterations > 1) {
+    cudaGraph_t graph = nullptr;
+    cudaGraphExec_t exec = nullptr;
+    check(cudaStreamBeginCapture(ex_.stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+    try {
+      iteration();
+    } catch (...) {
+      cudaStreamEndCapture(ex_.stream, &graph);
+      if (graph != nullptr) cudaGraphDestroy(graph);
+      throw;
+    }
+    check(cudaStreamEndCapture(ex_.stream, &graph), "cudaStreamEndCapture");
+    cudaError_t e = cudaGraphInstantiate(&exec, graph, 0);
+    cudaGraphDestroy(graph);
+    check(e, "cudaGraphInstantiate");
+    for (int it = 0; it < s.iterations - 1 && e == cudaSuccess; it++) {
+      e = cudaGraphLaunch(exec, ex_.stream);
+    }
+    cudaGraphExecDestroy(exec);
+    check(e, "cudaGraphLaunch");
+  } else {
+    for (int it = 0; it < s.iterations - 1; it++) {
+      iteration();
+    }
+  }
+  forward(plan);  // the last iteration's loss; its update could not change any reported value
+
+  download(loss_values, losses_.ptr, static_cast<long>(s.iterations) * loss_count * 8L, "loss values");
+  if (params_out != nullptr) download(params_out, params_.ptr, plan.param_size * 4L, "parameters");
+  if (grads_out != nullptr) download(grads_out, grads_.ptr, plan.param_size * 4L, "parameter gradients");
+  if (ex_.where == Where::DEVICE) {
+    check(cudaStreamSynchronize(ex_.stream), "running the plan's kernels (cudaStreamSynchronize)");
+  }
+}
+
+void Executor::forward(const PlanDesc& plan) {
+  for (int id : plan.forward) {
+    run_forward(plan, plan.nodes[id]);
+    check_launch(plan.nodes[id], "forward");
+  }
+}
+
+void Executor::backward(const PlanDesc& plan) {
+  for (size_t i = 0; i < plan.backward.size(); i++) {
+    for (int id : plan.zero_before[i]) {
+      fill_zero(ex_, plan.nodes[id].shape.numel(), act(plan.nodes[id].grad));
+    }
+    const NodeDesc& n = plan.nodes[plan.backward[i]];
+    run_backward(plan, n);
+    check_launch(n, "backward");
+  }
+}
+
+void Executor::run_forward(const PlanDesc& plan, const NodeDesc& n) {
+  float* y = act(n.act);
+  const long size = n.shape.numel();
+  auto x = [&](size_t i) { return act(plan.nodes[n.inputs[i]].act); };
+  switch (n.op) {
+    case EPROXY_OP_CONV2D:
+      conv_forward(ex_, conv_geom(plan, n), x(0), param(plan, n, 0), n.attrs[6] ? param(plan, n, 1) : nullptr, y);
+      break;
+    case EPROXY_OP_BATCHNORM:
+      batchnorm_forward(ex_, n.shape, float_bits(n.attrs[1]), x(0), n.attrs[0] ? param(plan, n, 0) : nullptr,
+                        n.attrs[0] ? param(plan, n, 1) : nullptr, y, act(n.saved), dscratch_.ptr);
+      break;
+    case EPROXY_OP_RELU:
+      relu_forward(ex_, size, x(0), y);
+      break;
+    case EPROXY_OP_AVGPOOL:
+    case EPROXY_OP_MAXPOOL:
+      pool_forward(ex_, pool_geom(plan, n), x(0), y);
+      break;
+    case EPROXY_OP_ADD:
+    case EPROXY_OP_IDENTITY:
+      copy(ex_, size, x(0), y);
+      for (size_t i = 1; i < n.inputs.size(); i++) accumulate(ex_, size, x(i), y);
+      break;
+    case EPROXY_OP_ZERO:
+      fill_zero(ex_, size, y);
+      break;
+    case EPROXY_OP_CONCAT:
+    case EPROXY_OP_SLICE: {
+      long offset = 0;
+      for (size_t i = 0; i < n.inputs.size(); i++) {
+        const long per_image = plan.nodes[n.inputs[i]].shape.per_image();
+        const long count = std::min(per_image, n.shape.per_image());
+        copy_blocks(ex_, n.shape.n, count, x(i), per_image, y + offset, n.shape.per_image(), false);
+        offset += count;
+      }
+      break;
+    }
+    case EPROXY_OP_RESIZE:
+      resize_forward(ex_, plan.nodes[n.inputs[0]].shape, n.shape, x(0), y);
+      break;
+    case EPROXY_OP_MSE:
+    case EPROXY_OP_CROSS_ENTROPY:
+    case EPROXY_OP_DOT: {
+      int slot = 0;
+      while (&plan.nodes[plan.losses[slot]] != &n) slot++;
+      loss_value(ex_, loss_kind(n.op), plan.nodes[n.inputs[0]].shape, x(0), act(plan.targets[n.attrs[0]]),
+                 dscratch_.ptr, losses_.ptr, counter_.ptr, static_cast<int>(plan.losses.size()), slot);
+      break;
+    }
+    default:
+      throw NativeError(EPROXY_INVALID_PLAN, "no forward kernel for " + n.describe());
+  }
+}
+
+void Executor::run_backward(const PlanDesc& plan, const NodeDesc& n) {
+  const float* dy = n.op < EPROXY_OP_MSE ? act(n.grad) : nullptr;
+  auto x = [&](size_t i) { return act(plan.nodes[n.inputs[i]].act); };
+  auto dx = [&](size_t i) { return grad_of(plan, n.inputs[i]); };
+  const long size = n.shape.numel();
+  switch (n.op) {
+    case EPROXY_OP_CONV2D: {
+      const ConvGeom g = conv_geom(plan, n);
+      if (dx(0) != nullptr) conv_backward_data(ex_, g, dy, param(plan, n, 0), dx(0));
+      conv_backward_weight(ex_, g, x(0), dy, param_grad(plan, n, 0), n.attrs[6] ? param_grad(plan, n, 1) : nullptr,
+                           fscratch_.ptr);
+      break;
+    }
+    case EPROXY_OP_BATCHNORM:
+      batchnorm_backward(ex_, n.shape, x(0), dy, act(n.saved), n.attrs[0] ? param(plan, n, 0) : nullptr,
+                         n.attrs[0] ? param_grad(plan, n, 0) : nullptr, n.attrs[0] ? param_grad(plan, n, 1) : nullptr,
+                         dx(0), dscratch_.ptr);
+      break;
+    case EPROXY_OP_RELU:
+      if (dx(0) != nullptr) relu_backward(ex_, size, act(n.act), dy, dx(0));
+      break;
+    case EPROXY_OP_AVGPOOL:
+    case EPROXY_OP_MAXPOOL:
+      if (dx(0) != nullptr) pool_backward(ex_, pool_geom(plan, n), x(0), dy, dx(0));
+      break;
+    case EPROXY_OP_ADD:
+    case EPROXY_OP_IDENTITY:
+      for (size_t i = 0; i < n.inputs.size(); i++) {
+        if (dx(i) != nullptr) accumulate(ex_, size, dy, dx(i));
+      }
+      break;
+    case EPROXY_OP_ZERO:
+      break;
+    case EPROXY_OP_CONCAT:
+    case EPROXY_OP_SLICE: {
+      long offset = 0;
+      for (size_t i = 0; i < n.inputs.size(); i++) {
+        const long per_image = plan.nodes[n.inputs[i]].shape.per_image();
+        const long count = std::min(per_image, n.shape.per_image());
+        if (dx(i) != nullptr) copy_blocks(ex_, n.shape.n, count, dy + offset, n.shape.per_image(), dx(i), per_image, true);
+        offset += count;
+      }
+      break;
+    }
+    case EPROXY_OP_RESIZE:
+      if (dx(0) != nullptr) resize_backward(ex_, plan.nodes[n.inputs[0]].shape, n.shape, dy, dx(0));
+      break;
+    case EPROXY_OP_MSE:
+    case EPROXY_OP_CROSS_ENTROPY:
+    case EPROXY_OP_DOT:
+      if (dx(0) != nullptr) {
+        loss_backward(ex_, loss_kind(n.op), plan.nodes[n.inputs[0]].shape, x(0), act(plan.targets[n.attrs[0]]), dx(0));
+      }
+      break;
+    default:
+      throw NativeError(EPROXY_INVALID_PLAN, "no backward kernel for " + n.describe());
+  }
+}
+
+}  // namespace eproxy

@@ -1,0 +1,71 @@
+// The native plan executor: receives a whole plan once and runs every training iteration on its
+// stream (forward, backward, one SGD launch), returning the per-loss values of each iteration.
+// One executor owns one stream and grow-only buffers (arena, parameters, gradients, momentum,
+// scratch), so consecutive architectures of similar size allocate nothing. Where::HOST runs the
+// same kernel bodies as loops on the calling thread, for tests without a GPU.
+#ifndef EPROXY_EXECUTOR_H
+#define EPROXY_EXECUTOR_H
+
+#include <string>
+
+#include "plan.h"
+
+namespace eproxy {
+
+struct TrainSettings {
+  float lr, momentum, weight_decay;
+  int iterations;
+  bool use_graph;  // capture one iteration as a CUDA graph and replay it (device only)
+};
+
+class Executor {
+ public:
+  explicit Executor(Where where);
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // loss_values: iterations x (plan's loss count), row-major; params_out / grads_out (param_size
+  // floats, may be null): the parameters after training and the gradients of the last backward.
+  void train(const int* plan_data, long plan_length, const float* params, const float* input, const float* targets,
+             const TrainSettings& settings, double* loss_values, float* params_out, float* grads_out);
+
+  // Bytes held in buffers (device memory on the GPU).
+  long bytes() const;
+
+ private:
+  template <class T>
+  struct Buffer {
+    T* ptr = nullptr;
+    long capacity = 0;
+  };
+
+  template <class T>
+  void ensure(Buffer<T>& b, long count, const char* what);
+  template <class T>
+  void release(Buffer<T>& b);
+  void upload(void* dst, const void* src, long bytes, const char* what);
+  void download(void* dst, const void* src, long bytes, const char* what);
+  void fill(void* dst, long bytes, int byte, const char* what);
+  void check(cudaError_t e, const std::string& call);
+  void check_launch(const NodeDesc& n, const char* direction);
+
+  void forward(const PlanDesc& plan);
+  void backward(const PlanDesc& plan);
+  void run_forward(const PlanDesc& plan, const NodeDesc& n);
+  void run_backward(const PlanDesc& plan, const NodeDesc& n);
+
+  float* act(long offset) const { return arena_.ptr + offset; }
+  float* grad_of(const PlanDesc& plan, int node) const;
+  float* param(const PlanDesc& plan, const NodeDesc& n, int i) const;
+  float* param_grad(const PlanDesc& plan, const NodeDesc& n, int i) const;
+
+  Exec ex_;
+  Buffer<float> arena_, params_, grads_, momentum_, fscratch_;
+  Buffer<double> dscratch_, losses_;
+  Buffer<int> counter_;
+};
+
+}  // namespace eproxy
+
+#endif  // EPROXY_EXECUTOR_H

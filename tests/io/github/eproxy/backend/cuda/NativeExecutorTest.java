@@ -1,0 +1,289 @@
+package io.github.eproxy.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.eproxy.backend.LossCurve;
+import io.github.eproxy.backend.SgdSettings;
+import io.github.eproxy.backend.TrainingRun;
+import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.graph.Init;
+import io.github.eproxy.graph.Net;
+import io.github.eproxy.graph.NetBuilder;
+import io.github.eproxy.graph.Op;
+import io.github.eproxy.graph.Shape;
+import io.github.eproxy.plan.ParamInit;
+import io.github.eproxy.plan.Plan;
+import io.github.eproxy.plan.PlanCodec;
+import io.github.eproxy.plan.Planner;
+import io.github.eproxy.proxy.Branch;
+import io.github.eproxy.proxy.Eproxy;
+import io.github.eproxy.proxy.EproxyConfig;
+import io.github.eproxy.proxy.Feature;
+import io.github.eproxy.searchspace.Nb201;
+import io.github.eproxy.testing.Tensors;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The native executor against the CPU backend, on nets that together use every op (several conv
+ * geometries, batch norm with and without affine parameters, both pools, concat, slice, resize,
+ * zero, identity, the three losses, frozen parameters, two weighted losses). On the host
+ * ({@link NativeBackend#host}) this runs wherever the native library is built, so the plan
+ * decoding, op dispatch and every kernel's index arithmetic are checked without a GPU; on a
+ * machine with a CUDA device the same checks run on the GPU ({@link NativeBackend#cuda}), and
+ * are skipped elsewhere with the probe's reason. The arena starts as NaN on every run, so a kernel
+ * that reads an element nobody wrote fails the comparison.
+ */
+class NativeExecutorTest {
+    /** Float sums in another order: relative differences of a few 1e-6 are expected; 1e-4 leaves room. */
+    private static final double RTOL = 1e-4;
+
+    static Stream<Arguments> cases() {
+        return Stream.of("host", "cuda", "cuda-no-graph").flatMap(engine ->
+                Stream.of("residual", "pools-and-channels", "classifier").map(net -> Arguments.of(engine, net)));
+    }
+
+    private static Supplier<NativeBackend> engine(String name) {
+        CudaRuntime.Probe probe = CudaRuntime.probe();
+        assumeTrue(probe.libraryLoaded(), probe.message());
+        if (!name.equals("host")) {
+            assumeTrue(probe.available(), "GPU check skipped: " + probe.message());
+        }
+        switch (name) {
+            case "host":
+                return NativeBackend::host;
+            case "cuda":
+                return NativeBackend::cuda;
+            default:
+                return NativeBackend::cudaWithoutGraphs;
+        }
+    }
+
+    static Net net(String name) {
+        switch (name) {
+            case "residual":
+                return residual();
+            case "pools-and-channels":
+                return poolsAndChannels();
+            default:
+                return classifier();
+        }
+    }
+
+    /** conv-BN-ReLU, a residual add, average pooling, a frozen conv with bias, MSE. */
+    private static Net residual() {
+        NetBuilder b = new NetBuilder(new Shape(4, 3, 12, 12)).init(Init.KAIMING_NORMAL);
+        int x = b.relu(b.batchNorm(b.conv(b.input(), 8, 3, 1, 1, false), true));
+        int y = b.batchNorm(b.conv(b.relu(x), 8, 3, 1, 1, false), false);
+        int pooled = b.avgPool(b.sum(x, y), 2, 2, 0);
+        int head = b.relu(b.batchNorm(b.conv(pooled, 8, 1, 1, 0, true), true));
+        b.frozen(true);
+        b.mseLoss(b.conv(head, 4, 3, 1, 1, true), 0, 1.0);
+        return b.build();
+    }
+
+    /** Max and average pools with padding, strided, grouped and dilated convs, concat, slice, resize, zero, identity, two weighted losses. */
+    private static Net poolsAndChannels() {
+        NetBuilder b = new NetBuilder(new Shape(3, 3, 11, 11)).init(Init.KAIMING_UNIFORM);
+        int stem = b.relu(b.conv(b.input(), 8, 3, 1, 1, true));
+        int max = b.maxPool(stem, 3, 2, 1);
+        int strided = b.conv(stem, 8, 3, 2, 1, false);
+        int cat = b.concat(max, b.avgPool(strided, 3, 1, 1));
+        int grouped = b.conv(cat, 8, 3, 1, 2, 2, 2, false);
+        int sliced = b.slice(cat, 8);
+        int mixed = b.sum(grouped, sliced, b.zero(sliced), b.identity(strided));
+        int small = b.resize(b.relu(mixed), 4, 4);
+        int up = b.resize(b.relu(mixed), 9, 7);
+        b.mseLoss(b.conv(small, 5, 1, 1, 0, true), 0, 1.0);
+        b.frozen(true);
+        b.mseLoss(b.conv(b.maxPool(up, 2, 2, 0), 3, 3, 1, 1, true), 1, 0.5);
+        return b.build();
+    }
+
+    /** conv-ReLU, global average pooling, a linear layer and soft-target cross-entropy; a dot loss on a second branch. */
+    private static Net classifier() {
+        NetBuilder b = new NetBuilder(new Shape(4, 3, 8, 8)).init(Init.KAIMING_NORMAL);
+        int features = b.relu(b.conv(b.input(), 6, 3, 1, 1, false));
+        b.crossEntropyLoss(b.linear(b.globalAvgPool(features), 5), 0);
+        b.dotLoss(b.conv(features, 2, 1, 1, 0, false), 1);
+        return b.build();
+    }
+
+    private static TrainingRun run(Net net, int iterations, float lr) {
+        Plan plan = new Planner(1, true).plan(net);
+        float[][] targets = new float[plan.targetCount()][];
+        for (int t = 0; t < targets.length; t++) {
+            targets[t] = Tensors.random(targetSize(plan, t), 11 + t);
+        }
+        return new TrainingRun(plan, ParamInit.initialValues(plan, 3), Tensors.random(net.input().shape().numel(), 5),
+                targets, new SgdSettings(lr, 0.9f, 4e-5f), iterations);
+    }
+
+    private static int targetSize(Plan plan, int target) {
+        for (int loss : plan.losses()) {
+            if (((Op.Loss) plan.node(loss).op()).target() == target) {
+                return plan.node(plan.node(loss).input(0)).shape().numel();
+            }
+        }
+        throw new IllegalArgumentException("no loss uses target " + target);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("cases")
+    void gradientsMatchTheCpuBackend(String engine, String netName) {
+        Supplier<NativeBackend> open = engine(engine);
+        TrainingRun r = run(net(netName), 2, 0.05f);
+        try (CpuBackend cpu = new CpuBackend(1); NativeBackend nat = open.get()) {
+            double cpuLoss = cpu.gradients(r);
+            LossCurve c = nat.train(r);
+            assertEquals(cpuLoss, c.train()[0], RTOL * Math.abs(cpuLoss), "first loss");
+            assertCloseScaled("parameter gradients", cpu.paramGradients(), nat.paramGradients());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("cases")
+    void trainingMatchesTheCpuBackend(String engine, String netName) {
+        Supplier<NativeBackend> open = engine(engine);
+        TrainingRun r = run(net(netName), 6, 0.05f);
+        try (CpuBackend cpu = new CpuBackend(1); NativeBackend nat = open.get()) {
+            LossCurve expected = cpu.train(r);
+            LossCurve actual = nat.train(r);
+            Tensors.assertClose("train losses", expected.train(), actual.train(), 0, RTOL);
+            Tensors.assertClose("eval losses", expected.eval(), actual.eval(), 0, RTOL);
+            assertCloseScaled("trained parameters", cpu.params(), nat.params());
+            LossCurve again = nat.train(r);
+            assertTrue(Arrays.equals(actual.train(), again.train()), "a second run on the same executor repeats the bits");
+        }
+    }
+
+    /** Elementwise within RTOL of the largest magnitude (gradients near zero differ only in rounding). */
+    private static void assertCloseScaled(String what, float[] expected, float[] actual) {
+        double scale = 0;
+        for (float v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        Tensors.assertClose(what, Tensors.toDouble(expected), Tensors.toDouble(actual), RTOL * scale, RTOL);
+    }
+
+    /**
+     * A real Eproxy training run on NB201. The GPU runs the defaults (10 iterations at lr 1.2, the
+     * 128-channel head) and must stay within 1e-3 of the CPU's loss curve; on the host a cheap cell,
+     * a small two-branch head and three iterations keep the loops to seconds.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"host", "cuda"})
+    void nb201EproxyRunMatchesTheCpuBackend(String engine) {
+        Supplier<NativeBackend> open = engine(engine);
+        boolean gpu = !engine.equals("host");
+        Nb201 space = new Nb201();
+        EproxyConfig config = gpu ? EproxyConfig.DEFAULT : EproxyConfig.DEFAULT.withBranches(List.of(
+                new Branch(1, 3, 7, 16, 16, List.of(Feature.NET, Feature.DOT), 1.0),
+                new Branch(2, 1, 3, 8, 8, List.of(Feature.WAVE_H), 1.0)));
+        String cell = gpu ? "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|"
+                : "|avg_pool_3x3~0|+|nor_conv_1x1~0|none~1|+|skip_connect~0|none~1|avg_pool_3x3~2|";
+        try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(1).build();
+                CpuBackend cpu = new CpuBackend(1);
+                NativeBackend nat = open.get()) {
+            TrainingRun full = eproxy.trainingRun(space.parse(cell), 1);
+            TrainingRun r = gpu ? full
+                    : new TrainingRun(full.plan(), full.params(), full.input(), full.targets(), full.sgd(), 3);
+            LossCurve expected = cpu.train(r);
+            LossCurve actual = nat.train(r);
+            double tolerance = gpu ? 1e-3 : RTOL;
+            Tensors.assertClose("train losses", expected.train(), actual.train(), 0, tolerance);
+            Tensors.assertClose("eval losses", expected.eval(), actual.eval(), 0, tolerance);
+        }
+    }
+
+    /**
+     * 1,000 consecutive NB201 architectures on one executor: once its buffers have grown to the
+     * largest plan, the device's free memory does not fall (a leak of 2 KiB per architecture would
+     * show as 1.8 MiB over the last 900).
+     */
+    @Test
+    void thousandArchitecturesWithoutDeviceMemoryGrowth() {
+        Supplier<NativeBackend> open = engine("cuda");
+        Nb201 space = new Nb201();
+        SplittableRandom rng = new SplittableRandom(1);
+        try (Eproxy eproxy = Eproxy.builder().space(space).threads(1).build(); NativeBackend nat = open.get()) {
+            long free100 = 0;
+            long bytes100 = 0;
+            for (int i = 0; i < 1000; i++) {
+                LossCurve c = nat.train(eproxy.trainingRun(space.sample(rng), 1));
+                assertTrue(c.train().length == 10);
+                if (i == 99) {
+                    free100 = CudaRuntime.freeDeviceMemory();
+                    bytes100 = nat.nativeBytes();
+                }
+            }
+            long drop = free100 - CudaRuntime.freeDeviceMemory();
+            long grown = nat.nativeBytes() - bytes100;
+            assertTrue(drop <= grown + (2L << 20), "device memory fell by " + drop + " bytes while buffers grew by " + grown);
+        }
+    }
+
+    @Test
+    void memoryGrowsOnlyForLargerPlans() {
+        Supplier<NativeBackend> open = engine("host");
+        try (NativeBackend nat = open.get()) {
+            nat.train(run(poolsAndChannels(), 2, 0.05f));
+            long afterLarge = nat.nativeBytes();
+            for (int i = 0; i < 20; i++) {
+                nat.train(run(i % 2 == 0 ? residual() : classifier(), 2, 0.05f));
+                nat.train(run(poolsAndChannels(), 2, 0.05f));
+            }
+            assertTrue(nat.nativeBytes() >= afterLarge);
+            long settled = nat.nativeBytes();
+            for (int i = 0; i < 20; i++) {
+                nat.train(run(i % 2 == 0 ? residual() : classifier(), 2, 0.05f));
+            }
+            assertEquals(settled, nat.nativeBytes(), "no growth once the largest plan has been seen");
+        }
+    }
+
+    @Test
+    void malformedPlansAreRejectedWithTheReason() {
+        Supplier<NativeBackend> open = engine("host");
+        TrainingRun r = run(residual(), 2, 0.05f);
+        int[] good = PlanCodec.encode(r.plan());
+        try (NativeBackend nat = open.get()) {
+            int[] truncated = Arrays.copyOf(good, good.length - 3);
+            NativeBackendException e = assertThrows(NativeBackendException.class, () -> nat.trainEncoded(truncated, r));
+            assertEquals(NativeBackendException.INVALID_PLAN, e.status());
+            assertTrue(e.getMessage().contains("ends early"), e.getMessage());
+
+            int[] tinyArena = good.clone();
+            tinyArena[5] = 64; // arena size: every output now lies outside it
+            e = assertThrows(NativeBackendException.class, () -> nat.trainEncoded(tinyArena, r));
+            assertTrue(e.getMessage().contains("outside its arena"), e.getMessage());
+
+            int[] badMagic = good.clone();
+            badMagic[0] = 7;
+            e = assertThrows(NativeBackendException.class, () -> nat.trainEncoded(badMagic, r));
+            assertTrue(e.getMessage().contains("magic"), e.getMessage());
+            // The executor is still usable after a refused plan.
+            assertTrue(Double.isFinite(nat.train(r).lastEval()));
+        }
+    }
+
+    @Test
+    void cudaWithoutADeviceSaysWhy() {
+        CudaRuntime.Probe probe = CudaRuntime.probe();
+        assumeTrue(!probe.available(), "a GPU is present");
+        IllegalStateException e = assertThrows(IllegalStateException.class, NativeBackend::cuda);
+        assertTrue(e.getMessage().startsWith("CUDA backend unavailable: "), e.getMessage());
+        assertTrue(e.getMessage().contains(probe.message()), e.getMessage());
+    }
+}
