@@ -11,11 +11,17 @@ import io.github.eproxy.plan.Plan;
 final class ElementwiseStep extends Step {
     private final int size;
     private final boolean zero;
+    /** Arena offsets of the inputs, read once: the per-element loop must not re-derive them. */
+    private final int[] inputs;
 
     ElementwiseStep(Plan plan, Node node, Memory m) {
         super(plan, node, m);
         size = node.shape().numel();
         zero = node.op() instanceof Op.Zero;
+        inputs = new int[node.inputs().length];
+        for (int j = 0; j < inputs.length; j++) {
+            inputs[j] = in(j);
+        }
     }
 
     @Override
@@ -29,11 +35,18 @@ final class ElementwiseStep extends Step {
             }
             return;
         }
-        int inputs = node.inputs().length;
+        int x0 = inputs[0];
+        if (inputs.length == 2) {
+            int x1 = inputs[1];
+            for (int i = from; i < to; i++) {
+                a.put(y + i, a.get(x0 + i) + a.get(x1 + i));
+            }
+            return;
+        }
         for (int i = from; i < to; i++) {
-            float s = a.get(in(0) + i);
-            for (int j = 1; j < inputs; j++) {
-                s += a.get(in(j) + i);
+            float s = a.get(x0 + i);
+            for (int j = 1; j < inputs.length; j++) {
+                s += a.get(inputs[j] + i);
             }
             a.put(y + i, s);
         }
