@@ -23,6 +23,19 @@ PoolGeom pool_geom(const PlanDesc& plan, const NodeDesc& n) {
   return PoolGeom{plan.nodes[n.inputs[0]].shape, n.shape, n.attrs[0], n.attrs[1], n.attrs[2], n.op == EPROXY_OP_MAXPOOL};
 }
 
+// Calls f(i, per_image, count, offset) for each input i of a concat or slice: the input's floats
+// per image, how many of them go into the output image, and where they start in it.
+template <class F>
+void channel_blocks(const PlanDesc& plan, const NodeDesc& n, F f) {
+  long offset = 0;
+  for (size_t i = 0; i < n.inputs.size(); i++) {
+    const long per_image = plan.nodes[n.inputs[i]].shape.per_image();
+    const long count = std::min(per_image, n.shape.per_image());
+    f(i, per_image, count, offset);
+    offset += count;
+  }
+}
+
 float float_bits(int bits) {
   float f;
   std::memcpy(&f, &bits, sizeof f);
@@ -276,16 +289,11 @@ void Executor::run_forward(const PlanDesc& plan, const NodeDesc& n) {
       fill_zero(ex_, size, y);
       break;
     case EPROXY_OP_CONCAT:
-    case EPROXY_OP_SLICE: {
-      long offset = 0;
-      for (size_t i = 0; i < n.inputs.size(); i++) {
-        const long per_image = plan.nodes[n.inputs[i]].shape.per_image();
-        const long count = std::min(per_image, n.shape.per_image());
+    case EPROXY_OP_SLICE:
+      channel_blocks(plan, n, [&](size_t i, long per_image, long count, long offset) {
         copy_blocks(ex_, n.shape.n, count, x(i), per_image, y + offset, n.shape.per_image(), false);
-        offset += count;
-      }
+      });
       break;
-    }
     case EPROXY_OP_RESIZE:
       resize_forward(ex_, plan.nodes[n.inputs[0]].shape, n.shape, x(0), y);
       break;
@@ -337,16 +345,11 @@ void Executor::run_backward(const PlanDesc& plan, const NodeDesc& n) {
     case EPROXY_OP_ZERO:
       break;
     case EPROXY_OP_CONCAT:
-    case EPROXY_OP_SLICE: {
-      long offset = 0;
-      for (size_t i = 0; i < n.inputs.size(); i++) {
-        const long per_image = plan.nodes[n.inputs[i]].shape.per_image();
-        const long count = std::min(per_image, n.shape.per_image());
+    case EPROXY_OP_SLICE:
+      channel_blocks(plan, n, [&](size_t i, long per_image, long count, long offset) {
         if (dx(i) != nullptr) copy_blocks(ex_, n.shape.n, count, dy + offset, n.shape.per_image(), dx(i), per_image, true);
-        offset += count;
-      }
+      });
       break;
-    }
     case EPROXY_OP_RESIZE:
       if (dx(0) != nullptr) resize_backward(ex_, plan.nodes[n.inputs[0]].shape, n.shape, dy, dx(0));
       break;

@@ -50,16 +50,9 @@ public final class CudaRuntime {
 
     /** Free device memory in bytes ({@code cudaMemGetInfo}); needs {@link Probe#available()}. */
     public static long freeDeviceMemory() {
-        if (!probe().available()) {
-            throw new IllegalStateException(probe().message());
-        }
         long[] free = new long[1];
         long[] total = new long[1];
-        try (BytePointer err = new BytePointer(512)) {
-            if (NativeLib.eproxy_device_memory(free, total, err, 512) != OK) {
-                throw new IllegalStateException(cString(err));
-            }
-        }
+        onDevice((err, len) -> NativeLib.eproxy_device_memory(free, total, err, len));
         return free[0];
     }
 
@@ -69,17 +62,27 @@ public final class CudaRuntime {
 
     /** Measures {@link Peak} on the current device (about a second; allocates 1 GiB briefly). */
     public static Peak measurePeak() {
+        double[] flops = new double[1];
+        double[] bandwidth = new double[1];
+        onDevice((err, len) -> NativeLib.eproxy_device_peak(flops, bandwidth, err, len));
+        return new Peak(flops[0], bandwidth[0]);
+    }
+
+    /** A native call that returns a status and writes its reason into {@code err} on failure. */
+    private interface StatusCall {
+        int run(BytePointer err, int errLen);
+    }
+
+    /** Runs {@code call} where a device is usable; no device or a failed call is an {@link IllegalStateException} saying why. */
+    private static void onDevice(StatusCall call) {
         if (!probe().available()) {
             throw new IllegalStateException(probe().message());
         }
-        double[] flops = new double[1];
-        double[] bandwidth = new double[1];
         try (BytePointer err = new BytePointer(512)) {
-            if (NativeLib.eproxy_device_peak(flops, bandwidth, err, 512) != OK) {
+            if (call.run(err, 512) != OK) {
                 throw new IllegalStateException(cString(err));
             }
         }
-        return new Peak(flops[0], bandwidth[0]);
     }
 
     /** The NUL-terminated string in {@code buffer} (the native side writes at most its length). */
