@@ -102,11 +102,7 @@ final class SearchCommand implements Callable<Integer> {
             }
             Progress progress = new Progress("proxy evaluations", todo.size() * budget, 0);
             ToDoubleFunction<Architecture> fitness = a -> {
-                Score s = scores.done().get(a.id());
-                if (s == null) {
-                    s = eproxy.score(a);
-                    scores.write(s);
-                }
+                Score s = scores.scoreOnce(a, eproxy::score);
                 progress.step();
                 return -s.score();
             };

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eproxy.proxy.Score;
+import io.github.eproxy.searchspace.Architecture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Scores as JSON Lines ({@link Journal}): one architecture per line, flushed as each one
@@ -22,6 +26,7 @@ import java.util.Map;
 public final class ScoreLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, Score> done = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, CompletableFuture<Score>> inFlight = new ConcurrentHashMap<>();
     private final Journal journal;
 
     public ScoreLog(Path file, boolean resume) {
@@ -42,6 +47,36 @@ public final class ScoreLog implements AutoCloseable {
     /** Every architecture scored so far, keyed by id, in the order scored. */
     public Map<String, Score> done() {
         return done;
+    }
+
+    /**
+     * The recorded score of {@code arch}, or {@code scorer}'s, recorded. Threads that ask for the
+     * same architecture at the same time wait for one computation instead of repeating it.
+     */
+    public Score scoreOnce(Architecture arch, Function<Architecture, Score> scorer) {
+        Score s = done.get(arch.id());
+        if (s != null) {
+            return s;
+        }
+        CompletableFuture<Score> mine = new CompletableFuture<>();
+        CompletableFuture<Score> running = inFlight.putIfAbsent(arch.id(), mine);
+        if (running != null) {
+            return running.join();
+        }
+        try {
+            s = done.get(arch.id()); // another thread may have finished it since the first look
+            if (s == null) {
+                s = scorer.apply(arch);
+                write(s);
+            }
+            mine.complete(s);
+            return s;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(arch.id());
+        }
     }
 
     public synchronized void write(Score s) {
