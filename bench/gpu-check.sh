@@ -4,7 +4,8 @@
 #   1. the environment: nvidia-smi, the CUDA/cuDNN libraries found;
 #   2. the GPU tests: native executor vs CPU backend on every op (graphs on and off), a default
 #      NB201 Eproxy run (loss curve within 1e-3), 1,000 architectures without memory growth;
-#   3. the floor: measured fp32 rate and bandwidth, FLOPs/bytes per architecture, measured/floor;
+#   3. the floor: measured fp32 rate and bandwidth, FLOPs/bytes per architecture, measured/floor,
+#      and the per-op time of profiled runs (which kernels to work on next);
 #   4. JMH: ms per architecture (NB201, NB101; p50/p90), launch overhead (graphs on/off), and
 #      architectures/s with 1/4/8/16 in flight.
 # Logs and results go to $OUT (default out/gpu-check); the summary is printed last.
@@ -61,7 +62,7 @@ echo "throughput: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.tx
 {
   echo "== environment"; grep -E "NVIDIA H|Driver Version|openjdk version" "$OUT/environment.txt"
   echo "== tests"; grep -E "tests (successful|failed|skipped|aborted)|✘" "$OUT/tests.txt" | head -40
-  echo "== floor"; tail -n 24 "$OUT/floor.txt"
+  echo "== floor and profile"; tail -n 45 "$OUT/floor.txt"
   echo "== latency (ms/arch)"; grep -E "^Gpu|p0.(50|90)" "$OUT/latency.txt" | tail -n 40
   echo "== throughput (ms per 128 archs)"; grep -E "^Gpu" "$OUT/throughput.txt" | tail -n 8
   echo "== timing"; cat "$OUT/timing.txt"

@@ -33,6 +33,9 @@ eproxy_status eproxy_device_peak(double* gflops, double* gbytes_per_s, char* err
 // kernel bodies as loops on the calling thread (for tests on machines without a GPU).
 typedef struct eproxy_executor eproxy_executor;
 enum { EPROXY_WHERE_HOST = 0, EPROXY_WHERE_CUDA = 1 };
+// Profile slots: 2 * op code (eproxy_plan.h) for an op's forward steps, + 1 for its backward
+// steps (with the gradient zeroing before them); the SGD update last.
+enum { EPROXY_PROFILE_SGD = 30, EPROXY_PROFILE_SLOTS = 31 };
 
 eproxy_status eproxy_executor_create(int where, eproxy_executor** out, char* err, int err_len);
 void eproxy_executor_destroy(eproxy_executor* executor);
@@ -44,11 +47,13 @@ long eproxy_executor_bytes(const eproxy_executor* executor);
 // concatenated); SGD with momentum and weight decay; iterations forward passes, each but the
 // last followed by backward and update. use_graph != 0 captures one iteration as a CUDA graph and
 // replays it. Writes loss_values[iteration * loss_count + i] (the plan's losses in order), and,
-// where not null, the trained parameters and the last backward's parameter gradients.
+// where not null, the trained parameters and the last backward's parameter gradients. With
+// profile_ms (EPROXY_PROFILE_SLOTS doubles) not null, every step is timed (synchronised, no graph)
+// and its milliseconds added to its slot.
 eproxy_status eproxy_executor_train(eproxy_executor* executor, const int* plan, long plan_length, const float* params,
                                     const float* input, const float* targets, float lr, float momentum,
                                     float weight_decay, int iterations, int use_graph, double* loss_values,
-                                    float* params_out, float* grads_out, char* err, int err_len);
+                                    float* params_out, float* grads_out, double* profile_ms, char* err, int err_len);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 #include "executor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -47,6 +48,8 @@ float float_bits(int bits) {
 Executor::Executor(Where where) : ex_{where, nullptr} {
   if (where == Where::DEVICE) {
     check(cudaStreamCreateWithFlags(&ex_.stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+    check(cudaEventCreate(&start_), "cudaEventCreate");
+    check(cudaEventCreate(&stop_), "cudaEventCreate");
   }
 }
 
@@ -59,9 +62,32 @@ Executor::~Executor() {
   release(dscratch_);
   release(losses_);
   release(counter_);
+  if (start_ != nullptr) cudaEventDestroy(start_);
+  if (stop_ != nullptr) cudaEventDestroy(stop_);
   if (ex_.stream != nullptr) {
     cudaStreamDestroy(ex_.stream);
   }
+}
+
+template <class F>
+void Executor::timed(int slot, F body) {
+  if (profile_ == nullptr) {
+    body();
+    return;
+  }
+  if (ex_.where == Where::HOST) {
+    auto t0 = std::chrono::steady_clock::now();
+    body();
+    profile_[slot] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return;
+  }
+  check(cudaEventRecord(start_, ex_.stream), "cudaEventRecord");
+  body();
+  check(cudaEventRecord(stop_, ex_.stream), "cudaEventRecord");
+  check(cudaEventSynchronize(stop_), "cudaEventSynchronize while profiling");
+  float ms = 0.f;
+  check(cudaEventElapsedTime(&ms, start_, stop_), "cudaEventElapsedTime");
+  profile_[slot] += ms;
 }
 
 long Executor::bytes() const {
@@ -202,13 +228,16 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
     t += plan.target_sizes[i];
   }
 
+  profile_ = s.profile_ms;
   auto iteration = [&] {
     forward(plan);
     backward(plan);
-    sgd_step(ex_, plan.trainable_size, params_.ptr, momentum_.ptr, grads_.ptr, s.lr, s.momentum, s.weight_decay);
+    timed(EPROXY_PROFILE_SGD, [&] {
+      sgd_step(ex_, plan.trainable_size, params_.ptr, momentum_.ptr, grads_.ptr, s.lr, s.momentum, s.weight_decay);
+    });
     increment(ex_, counter_.ptr);
   };
-  if (ex_.where == Where::DEVICE && s.use_graph && s.iterations > 1) {
+  if (ex_.where == Where::DEVICE && s.use_graph && s.iterations > 1 && profile_ == nullptr) {
     cudaGraph_t graph = nullptr;
     cudaGraphExec_t exec = nullptr;
     check(cudaStreamBeginCapture(ex_.stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
@@ -241,22 +270,26 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
   if (ex_.where == Where::DEVICE) {
     check(cudaStreamSynchronize(ex_.stream), "running the plan's kernels (cudaStreamSynchronize)");
   }
+  profile_ = nullptr;
 }
 
 void Executor::forward(const PlanDesc& plan) {
   for (int id : plan.forward) {
-    run_forward(plan, plan.nodes[id]);
-    check_launch(plan.nodes[id], "forward");
+    const NodeDesc& n = plan.nodes[id];
+    timed(2 * n.op, [&] { run_forward(plan, n); });
+    check_launch(n, "forward");
   }
 }
 
 void Executor::backward(const PlanDesc& plan) {
   for (size_t i = 0; i < plan.backward.size(); i++) {
-    for (int id : plan.zero_before[i]) {
-      fill_zero(ex_, plan.nodes[id].shape.numel(), act(plan.nodes[id].grad));
-    }
     const NodeDesc& n = plan.nodes[plan.backward[i]];
-    run_backward(plan, n);
+    timed(2 * n.op + 1, [&] {
+      for (int id : plan.zero_before[i]) {
+        fill_zero(ex_, plan.nodes[id].shape.numel(), act(plan.nodes[id].grad));
+      }
+      run_backward(plan, n);
+    });
     check_launch(n, "backward");
   }
 }

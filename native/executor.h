@@ -15,7 +15,8 @@ namespace eproxy {
 struct TrainSettings {
   float lr, momentum, weight_decay;
   int iterations;
-  bool use_graph;  // capture one iteration as a CUDA graph and replay it (device only)
+  bool use_graph;      // capture one iteration as a CUDA graph and replay it (device only)
+  double* profile_ms;  // null, or EPROXY_PROFILE_SLOTS sums of milliseconds per op and direction
 };
 
 class Executor {
@@ -50,6 +51,10 @@ class Executor {
   void check(cudaError_t e, const std::string& call);
   void check_launch(const NodeDesc& n, const char* direction);
 
+  // Runs body; when profiling, adds its time (on the device: synchronised, CUDA events) to slot.
+  template <class F>
+  void timed(int slot, F body);
+
   void forward(const PlanDesc& plan);
   void backward(const PlanDesc& plan);
   void run_forward(const PlanDesc& plan, const NodeDesc& n);
@@ -64,6 +69,8 @@ class Executor {
   Buffer<float> arena_, params_, grads_, momentum_, fscratch_;
   Buffer<double> dscratch_, losses_;
   Buffer<int> counter_;
+  double* profile_ = nullptr;
+  cudaEvent_t start_ = nullptr, stop_ = nullptr;
 };
 
 }  // namespace eproxy

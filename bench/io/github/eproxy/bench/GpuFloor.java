@@ -10,6 +10,8 @@ import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.SearchSpace;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -18,7 +20,9 @@ import java.util.SplittableRandom;
  * iteration and backward, data plus weight gradients, in 9), the bytes a perfectly fused engine
  * would still move (each op reading its inputs and writing its output once per forward, twice
  * that per backward), the floor = max(FLOPs / measured fp32 rate, bytes / measured bandwidth), and
- * the measured time of the native call (median of 5). Prints a Markdown table and the medians.
+ * the measured time of the native call (median of 5). Prints a Markdown table and the medians,
+ * then where the time goes: the per-op milliseconds of a profiled run of each architecture
+ * (every step synchronised, so the sum exceeds a normal run's time), summed over the 20.
  * Run on the GPU machine: {@code java -cp ... io.github.eproxy.bench.GpuFloor [space]}.
  */
 public final class GpuFloor {
@@ -35,6 +39,7 @@ public final class GpuFloor {
         int iterations = config.iterations();
         double[] floors = new double[20];
         double[] measured = new double[20];
+        Map<String, Double> byOp = new HashMap<>();
         System.out.println("| arch | GFLOP | MB moved | floor ms | measured ms | measured/floor |");
         System.out.println("|---|---|---|---|---|---|");
         try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(1).build();
@@ -55,6 +60,7 @@ public final class GpuFloor {
                 }
                 Arrays.sort(times);
                 measured[i] = times[times.length / 2];
+                gpu.profile(run).forEach((op, ms) -> byOp.merge(op, ms, Double::sum));
                 System.out.printf("| %s | %.2f | %.1f | %.3f | %.2f | %.1f |%n", arch.id(), flops / 1e9, bytes / 1e6, floors[i],
                         measured[i], measured[i] / floors[i]);
             }
@@ -62,6 +68,11 @@ public final class GpuFloor {
         Arrays.sort(floors);
         Arrays.sort(measured);
         System.out.printf("median floor %.3f ms, median measured %.2f ms%n", floors[10], measured[10]);
+        double total = byOp.values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.println("| op, direction | ms over 20 profiled runs | share |");
+        System.out.println("|---|---|---|");
+        byOp.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("| %s | %.1f | %.1f%% |%n", e.getKey(), e.getValue(), 100 * e.getValue() / total));
     }
 
     /** Floats read and written by one forward pass: every step's inputs and output. */

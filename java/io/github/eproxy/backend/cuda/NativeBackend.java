@@ -6,7 +6,10 @@ import io.github.eproxy.backend.TrainingRun;
 import io.github.eproxy.graph.Op;
 import io.github.eproxy.plan.Plan;
 import io.github.eproxy.plan.PlanCodec;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -65,11 +68,30 @@ public final class NativeBackend implements Backend {
 
     @Override
     public LossCurve train(TrainingRun run) {
-        return trainEncoded(PlanCodec.encode(run.plan()), run);
+        return trainEncoded(PlanCodec.encode(run.plan()), run, null);
     }
 
-    /** Trains {@code run} with its plan given as serialised ints (tests hand in damaged ones). */
-    LossCurve trainEncoded(int[] encodedPlan, TrainingRun run) {
+    /**
+     * Trains {@code run} with every step timed (synchronised after each, no graph replay): the
+     * milliseconds spent per op and direction ("conv2d forward", "batchnorm backward", ..., "sgd"),
+     * in the order of the op codes. Where the time goes, not how fast a normal run is.
+     */
+    public Map<String, Double> profile(TrainingRun run) {
+        double[] slots = new double[NativeLib.PROFILE_SLOTS];
+        trainEncoded(PlanCodec.encode(run.plan()), run, slots);
+        Map<String, Double> ms = new LinkedHashMap<>();
+        PlanCodec.OpCode[] ops = PlanCodec.OpCode.values();
+        for (int slot = 0; slot < NativeLib.PROFILE_SGD; slot++) {
+            if (slots[slot] > 0) {
+                ms.put(ops[slot / 2].name().toLowerCase(Locale.ROOT) + (slot % 2 == 0 ? " forward" : " backward"), slots[slot]);
+            }
+        }
+        ms.put("sgd", slots[NativeLib.PROFILE_SGD]);
+        return ms;
+    }
+
+    /** Trains {@code run} with its plan given as serialised ints (tests hand in damaged ones); {@code profile}: see {@link #profile}. */
+    LossCurve trainEncoded(int[] encodedPlan, TrainingRun run, double[] profile) {
         Plan plan = run.plan();
         List<Integer> losses = plan.losses();
         int iterations = run.iterations();
@@ -83,11 +105,15 @@ public final class NativeBackend implements Backend {
                 FloatPointer target = new FloatPointer(targets);
                 DoublePointer lossValues = new DoublePointer(Math.max(1, values.length));
                 FloatPointer paramsOut = new FloatPointer(Math.max(1, plan.paramSize));
-                FloatPointer gradsOut = new FloatPointer(Math.max(1, plan.paramSize))) {
+                FloatPointer gradsOut = new FloatPointer(Math.max(1, plan.paramSize));
+                DoublePointer profileMs = profile == null ? null : new DoublePointer(profile)) {
             check(NativeLib.eproxy_executor_train(executor, planInts, planInts.limit(), params, input, target,
                     run.sgd().lr(), run.sgd().momentum(), run.sgd().weightDecay(), iterations, useGraph ? 1 : 0,
-                    lossValues, paramsOut, gradsOut, err, ERR_LEN), "training a plan of " + plan.forward.length + " steps");
+                    lossValues, paramsOut, gradsOut, profileMs, err, ERR_LEN), "training a plan of " + plan.forward.length + " steps");
             lossValues.get(values);
+            if (profileMs != null) {
+                profileMs.get(profile);
+            }
             paramsOut.get(lastParams);
             gradsOut.get(lastGrads);
         }

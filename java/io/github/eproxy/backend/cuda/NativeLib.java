@@ -21,6 +21,9 @@ final class NativeLib {
     /** {@code EPROXY_WHERE_HOST}, {@code EPROXY_WHERE_CUDA}. */
     static final int WHERE_HOST = 0;
     static final int WHERE_CUDA = 1;
+    /** {@code EPROXY_PROFILE_SGD}, {@code EPROXY_PROFILE_SLOTS}. */
+    static final int PROFILE_SGD = 30;
+    static final int PROFILE_SLOTS = 31;
 
     private NativeLib() {
     }
@@ -43,5 +46,5 @@ final class NativeLib {
     static native int eproxy_executor_train(@Cast("eproxy_executor*") Pointer executor, @Const IntPointer plan, long planLength,
             @Const FloatPointer params, @Const FloatPointer input, @Const FloatPointer targets, float lr, float momentum,
             float weightDecay, int iterations, int useGraph, DoublePointer lossValues, FloatPointer paramsOut,
-            FloatPointer gradsOut, @Cast("char*") BytePointer err, int errLen);
+            FloatPointer gradsOut, DoublePointer profileMs, @Cast("char*") BytePointer err, int errLen);
 }

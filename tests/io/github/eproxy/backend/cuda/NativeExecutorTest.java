@@ -26,6 +26,7 @@ import io.github.eproxy.searchspace.Nb201;
 import io.github.eproxy.testing.Tensors;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -234,6 +235,23 @@ class NativeExecutorTest {
         }
     }
 
+    /** Profiling times every step of every op the net uses and trains exactly as an ordinary run does. */
+    @Test
+    void profileTimesEveryOpAndTrainsTheSame() {
+        Supplier<NativeBackend> open = engine("host");
+        TrainingRun r = run(poolsAndChannels(), 3, 0.05f);
+        try (NativeBackend nat = open.get()) {
+            LossCurve plain = nat.train(r);
+            Map<String, Double> ms = nat.profile(r);
+            assertTrue(Arrays.equals(plain.train(), nat.train(r).train()));
+            for (String op : List.of("conv2d forward", "conv2d backward", "maxpool forward", "maxpool backward", "avgpool forward",
+                    "concat forward", "slice backward", "resize forward", "mse backward", "sgd")) {
+                assertTrue(ms.containsKey(op) && ms.get(op) >= 0, op + " in " + ms);
+            }
+            assertTrue(ms.get("conv2d backward") > 0, ms.toString());
+        }
+    }
+
     @Test
     void memoryGrowsOnlyForLargerPlans() {
         Supplier<NativeBackend> open = engine("host");
@@ -260,18 +278,18 @@ class NativeExecutorTest {
         int[] good = PlanCodec.encode(r.plan());
         try (NativeBackend nat = open.get()) {
             int[] truncated = Arrays.copyOf(good, good.length - 3);
-            NativeBackendException e = assertThrows(NativeBackendException.class, () -> nat.trainEncoded(truncated, r));
+            NativeBackendException e = assertThrows(NativeBackendException.class, () -> nat.trainEncoded(truncated, r, null));
             assertEquals(NativeBackendException.INVALID_PLAN, e.status());
             assertTrue(e.getMessage().contains("ends early"), e.getMessage());
 
             int[] tinyArena = good.clone();
             tinyArena[5] = 64; // arena size: every output now lies outside it
-            e = assertThrows(NativeBackendException.class, () -> nat.trainEncoded(tinyArena, r));
+            e = assertThrows(NativeBackendException.class, () -> nat.trainEncoded(tinyArena, r, null));
             assertTrue(e.getMessage().contains("outside its arena"), e.getMessage());
 
             int[] badMagic = good.clone();
             badMagic[0] = 7;
-            e = assertThrows(NativeBackendException.class, () -> nat.trainEncoded(badMagic, r));
+            e = assertThrows(NativeBackendException.class, () -> nat.trainEncoded(badMagic, r, null));
             assertTrue(e.getMessage().contains("magic"), e.getMessage());
             // The executor is still usable after a refused plan.
             assertTrue(Double.isFinite(nat.train(r).lastEval()));
