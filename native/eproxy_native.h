@@ -46,14 +46,19 @@ long eproxy_executor_bytes(const eproxy_executor* executor);
 // plan's layout), input (the input node's numel), targets (each target index's tensor, in order,
 // concatenated); SGD with momentum and weight decay; iterations forward passes, each but the
 // last followed by backward and update. use_graph != 0 captures one iteration as a CUDA graph and
-// replays it. Writes loss_values[iteration * loss_count + i] (the plan's losses in order), and,
-// where not null, the trained parameters and the last backward's parameter gradients. With
+// replays it. Writes loss_values[iteration * loss_count + i] (the plan's losses in order). With
 // profile_ms (EPROXY_PROFILE_SLOTS doubles) not null, every step is timed (synchronised, no graph)
 // and its milliseconds added to its slot.
 eproxy_status eproxy_executor_train(eproxy_executor* executor, const int* plan, long plan_length, const float* params,
                                     const float* input, const float* targets, float lr, float momentum,
                                     float weight_decay, int iterations, int use_graph, double* loss_values,
-                                    float* params_out, float* grads_out, double* profile_ms, char* err, int err_len);
+                                    double* profile_ms, char* err, int err_len);
+
+// After a training run: copies the first count floats of its trained parameters
+// (EPROXY_READ_PARAMS) or of the last backward pass's parameter gradients (EPROXY_READ_GRADIENTS)
+// into out. count must not exceed the plan's parameter size.
+enum { EPROXY_READ_PARAMS = 0, EPROXY_READ_GRADIENTS = 1 };
+eproxy_status eproxy_executor_read(eproxy_executor* executor, int what, float* out, long count, char* err, int err_len);
 
 #ifdef __cplusplus
 }

@@ -185,11 +185,12 @@ float* Executor::param_grad(const PlanDesc& plan, const NodeDesc& n, int i) cons
 }
 
 void Executor::train(const int* plan_data, long plan_length, const float* params, const float* input,
-                     const float* targets, const TrainSettings& s, double* loss_values, float* params_out,
-                     float* grads_out) {
+                     const float* targets, const TrainSettings& s, double* loss_values) {
   if (s.iterations < 1) {
     throw NativeError(EPROXY_INVALID_PLAN, "iterations must be >= 1, got " + std::to_string(s.iterations));
   }
+  last_param_size_ = -1;
+  profile_ = nullptr;
   PlanDesc plan = decode_plan(plan_data, plan_length);
   long fscratch = 1;
   long dscratch = 1;
@@ -265,12 +266,23 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
   forward(plan);  // the last iteration's loss; its update could not change any reported value
 
   download(loss_values, losses_.ptr, static_cast<long>(s.iterations) * loss_count * 8L, "loss values");
-  if (params_out != nullptr) download(params_out, params_.ptr, plan.param_size * 4L, "parameters");
-  if (grads_out != nullptr) download(grads_out, grads_.ptr, plan.param_size * 4L, "parameter gradients");
   if (ex_.where == Where::DEVICE) {
     check(cudaStreamSynchronize(ex_.stream), "running the plan's kernels (cudaStreamSynchronize)");
   }
   profile_ = nullptr;
+  last_param_size_ = plan.param_size;
+}
+
+void Executor::read(bool gradients, float* out, long count) {
+  if (count < 0 || count > last_param_size_) {
+    throw NativeError(EPROXY_INVALID_PLAN, last_param_size_ < 0 ? std::string("no completed training run to read from")
+                                                                 : "read of " + std::to_string(count) + " floats, the run has " +
+                                                                       std::to_string(last_param_size_));
+  }
+  download(out, gradients ? grads_.ptr : params_.ptr, count * 4L, gradients ? "parameter gradients" : "parameters");
+  if (ex_.where == Where::DEVICE) {
+    check(cudaStreamSynchronize(ex_.stream), "reading back (cudaStreamSynchronize)");
+  }
 }
 
 void Executor::forward(const PlanDesc& plan) {

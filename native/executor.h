@@ -26,10 +26,12 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  // loss_values: iterations x (plan's loss count), row-major; params_out / grads_out (param_size
-  // floats, may be null): the parameters after training and the gradients of the last backward.
+  // loss_values: iterations x (plan's loss count), row-major.
   void train(const int* plan_data, long plan_length, const float* params, const float* input, const float* targets,
-             const TrainSettings& settings, double* loss_values, float* params_out, float* grads_out);
+             const TrainSettings& settings, double* loss_values);
+
+  // The last run's trained parameters (or its last backward's gradients): the first count floats.
+  void read(bool gradients, float* out, long count);
 
   // Bytes held in buffers (device memory on the GPU).
   long bytes() const;
@@ -69,6 +71,7 @@ class Executor {
   Buffer<float> arena_, params_, grads_, momentum_, fscratch_;
   Buffer<double> dscratch_, losses_;
   Buffer<int> counter_;
+  long last_param_size_ = -1;  // of the last successful run; -1: none
   double* profile_ = nullptr;
   cudaEvent_t start_ = nullptr, stop_ = nullptr;
 };

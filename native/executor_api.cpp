@@ -49,10 +49,19 @@ extern "C" long eproxy_executor_bytes(const eproxy_executor* executor) { return 
 extern "C" eproxy_status eproxy_executor_train(eproxy_executor* executor, const int* plan, long plan_length,
                                                const float* params, const float* input, const float* targets, float lr,
                                                float momentum, float weight_decay, int iterations, int use_graph,
-                                               double* loss_values, float* params_out, float* grads_out,
-                                               double* profile_ms, char* err, int err_len) {
+                                               double* loss_values, double* profile_ms, char* err, int err_len) {
   return guarded(err, err_len, [&] {
     eproxy::TrainSettings settings{lr, momentum, weight_decay, iterations, use_graph != 0, profile_ms};
-    executor->impl.train(plan, plan_length, params, input, targets, settings, loss_values, params_out, grads_out);
+    executor->impl.train(plan, plan_length, params, input, targets, settings, loss_values);
+  });
+}
+
+extern "C" eproxy_status eproxy_executor_read(eproxy_executor* executor, int what, float* out, long count, char* err,
+                                              int err_len) {
+  return guarded(err, err_len, [&] {
+    if (what != EPROXY_READ_PARAMS && what != EPROXY_READ_GRADIENTS) {
+      throw eproxy::NativeError(EPROXY_INVALID_PLAN, "unknown read target " + std::to_string(what));
+    }
+    executor->impl.read(what == EPROXY_READ_GRADIENTS, out, count);
   });
 }

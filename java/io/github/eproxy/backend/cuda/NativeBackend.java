@@ -32,8 +32,6 @@ public final class NativeBackend implements Backend {
     private final boolean useGraph;
     private final BytePointer err = new BytePointer(ERR_LEN);
     private Plan lastPlan;
-    private float[] lastParams;
-    private float[] lastGrads;
 
     private NativeBackend(int where, boolean useGraph) {
         CudaRuntime.Probe probe = CudaRuntime.probe();
@@ -93,29 +91,24 @@ public final class NativeBackend implements Backend {
     /** Trains {@code run} with its plan given as serialised ints (tests hand in damaged ones); {@code profile}: see {@link #profile}. */
     LossCurve trainEncoded(int[] encodedPlan, TrainingRun run, double[] profile) {
         Plan plan = run.plan();
+        lastPlan = null;
         List<Integer> losses = plan.losses();
         int iterations = run.iterations();
         float[] targets = concat(run.targets());
-        lastParams = new float[plan.paramSize];
-        lastGrads = new float[plan.paramSize];
         double[] values = new double[iterations * losses.size()];
         try (IntPointer planInts = new IntPointer(encodedPlan);
                 FloatPointer params = new FloatPointer(run.params());
                 FloatPointer input = new FloatPointer(run.input());
                 FloatPointer target = new FloatPointer(targets);
                 DoublePointer lossValues = new DoublePointer(Math.max(1, values.length));
-                FloatPointer paramsOut = new FloatPointer(Math.max(1, plan.paramSize));
-                FloatPointer gradsOut = new FloatPointer(Math.max(1, plan.paramSize));
                 DoublePointer profileMs = profile == null ? null : new DoublePointer(profile)) {
             check(NativeLib.eproxy_executor_train(executor, planInts, planInts.limit(), params, input, target,
                     run.sgd().lr(), run.sgd().momentum(), run.sgd().weightDecay(), iterations, useGraph ? 1 : 0,
-                    lossValues, paramsOut, gradsOut, profileMs, err, ERR_LEN), "training a plan of " + plan.forward.length + " steps");
+                    lossValues, profileMs, err, ERR_LEN), "training a plan of " + plan.forward.length + " steps");
             lossValues.get(values);
             if (profileMs != null) {
                 profileMs.get(profile);
             }
-            paramsOut.get(lastParams);
-            gradsOut.get(lastGrads);
         }
         lastPlan = plan;
         double[] train = new double[iterations];
@@ -150,16 +143,27 @@ public final class NativeBackend implements Backend {
         }
     }
 
+    /** The trained parameters of the last run, read back from the executor. */
     @Override
     public float[] params() {
-        requireRun();
-        return lastParams.clone();
+        return read(NativeLib.READ_PARAMS, "parameters");
     }
 
     /** Parameter gradients of the last run's last backward pass, in the plan's layout (frozen parameters read 0). */
     public float[] paramGradients() {
-        requireRun();
-        return lastGrads.clone();
+        return read(NativeLib.READ_GRADIENTS, "parameter gradients");
+    }
+
+    private float[] read(int what, String name) {
+        if (lastPlan == null) {
+            throw new IllegalStateException("no training run yet");
+        }
+        float[] values = new float[lastPlan.paramSize];
+        try (FloatPointer out = new FloatPointer(Math.max(1, values.length))) {
+            check(NativeLib.eproxy_executor_read(executor, what, out, values.length, err, ERR_LEN), "reading back " + name);
+            out.get(values);
+        }
+        return values;
     }
 
     @Override
@@ -171,12 +175,6 @@ public final class NativeBackend implements Backend {
     @Override
     public long nativeBytes() {
         return NativeLib.eproxy_executor_bytes(executor);
-    }
-
-    private void requireRun() {
-        if (lastPlan == null) {
-            throw new IllegalStateException("no training run yet");
-        }
     }
 
     @Override

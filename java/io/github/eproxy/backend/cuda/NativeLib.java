@@ -24,6 +24,9 @@ final class NativeLib {
     /** {@code EPROXY_PROFILE_SGD}, {@code EPROXY_PROFILE_SLOTS}. */
     static final int PROFILE_SGD = 30;
     static final int PROFILE_SLOTS = 31;
+    /** {@code EPROXY_READ_PARAMS}, {@code EPROXY_READ_GRADIENTS}. */
+    static final int READ_PARAMS = 0;
+    static final int READ_GRADIENTS = 1;
 
     private NativeLib() {
     }
@@ -45,6 +48,9 @@ final class NativeLib {
 
     static native int eproxy_executor_train(@Cast("eproxy_executor*") Pointer executor, @Const IntPointer plan, long planLength,
             @Const FloatPointer params, @Const FloatPointer input, @Const FloatPointer targets, float lr, float momentum,
-            float weightDecay, int iterations, int useGraph, DoublePointer lossValues, FloatPointer paramsOut,
-            FloatPointer gradsOut, DoublePointer profileMs, @Cast("char*") BytePointer err, int errLen);
+            float weightDecay, int iterations, int useGraph, DoublePointer lossValues, DoublePointer profileMs,
+            @Cast("char*") BytePointer err, int errLen);
+
+    static native int eproxy_executor_read(@Cast("eproxy_executor*") Pointer executor, int what, FloatPointer out, long count,
+            @Cast("char*") BytePointer err, int errLen);
 }
