@@ -2,6 +2,10 @@ package io.github.eproxy.plan;
 
 import io.github.eproxy.graph.Init;
 import io.github.eproxy.graph.Param;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -15,57 +19,112 @@ public final class ParamInit {
     private ParamInit() {
     }
 
+    /**
+     * Frozen values by seed and frozen tensor list: they are the same in every network of a search
+     * (Eproxy's barrier), so each architecture copies them instead of drawing them again.
+     */
+    private static final Map<String, float[]> FROZEN = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+            return size() > 8;
+        }
+    });
+
     public static float[] initialValues(Plan plan, long seed) {
         SplittableRandom trainable = new SplittableRandom(seed);
-        SplittableRandom frozen = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
         float[] values = new float[plan.paramSize];
         for (int i = 0; i < plan.net.params().size(); i++) {
             Param p = plan.net.params().get(i);
-            SplittableRandom rng = p.trainable() ? trainable : frozen;
-            int off = plan.paramOffset[i];
-            for (int j = 0; j < p.numel(); j++) {
-                values[off + j] = draw(p, rng);
+            if (p.trainable()) {
+                fill(p, trainable, values, plan.paramOffset[i]);
+            }
+        }
+        // Frozen tensors follow the trainable ones, in parameter order (Planner.placeParams).
+        float[] frozen = FROZEN.computeIfAbsent(frozenKey(plan, seed), k -> drawFrozen(plan, seed));
+        System.arraycopy(frozen, 0, values, plan.trainableSize, frozen.length);
+        return values;
+    }
+
+    private static float[] drawFrozen(Plan plan, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+        float[] values = new float[plan.paramSize - plan.trainableSize];
+        for (int i = 0; i < plan.net.params().size(); i++) {
+            Param p = plan.net.params().get(i);
+            if (!p.trainable()) {
+                fill(p, rng, values, plan.paramOffset[i] - plan.trainableSize);
             }
         }
         return values;
     }
 
-    private static float draw(Param p, SplittableRandom rng) {
+    /** Everything the frozen values depend on: the seed and each frozen tensor's role, scheme, fans and size. */
+    private static String frozenKey(Plan plan, long seed) {
+        StringBuilder key = new StringBuilder().append(seed);
+        for (Param p : plan.net.params()) {
+            if (!p.trainable()) {
+                key.append('|').append(p.role()).append(',').append(p.init()).append(',').append(p.fanIn()).append(',')
+                        .append(p.fanOut()).append(',').append(p.numel());
+            }
+        }
+        return key.toString();
+    }
+
+    /** Draws {@code p}'s values into {@code values} from {@code off}; the scale is worked out once per tensor. */
+    private static void fill(Param p, SplittableRandom rng, float[] values, int off) {
+        int n = p.numel();
         switch (p.role()) {
             case BN_GAMMA:
-                return 1f;
+                Arrays.fill(values, off, off + n, 1f);
+                return;
             case BN_BETA:
-                return 0f;
+                Arrays.fill(values, off, off + n, 0f);
+                return;
             case CONV_BIAS:
                 if (p.init() == Init.PYTORCH_DEFAULT) {
-                    return uniform(rng, 1.0 / Math.sqrt(p.fanIn()));
+                    uniform(rng, 1.0 / Math.sqrt(p.fanIn()), values, off, n);
+                } else {
+                    boolean xavier = p.init() == Init.XAVIER_UNIFORM || p.init() == Init.XAVIER_NORMAL;
+                    Arrays.fill(values, off, off + n, xavier ? 0.01f : 0f);
                 }
-                return p.init() == Init.XAVIER_UNIFORM || p.init() == Init.XAVIER_NORMAL ? 0.01f : 0f;
+                return;
             default:
-                return weight(p, rng);
+                weights(p, rng, values, off, n);
         }
     }
 
-    private static float weight(Param p, SplittableRandom rng) {
+    private static void weights(Param p, SplittableRandom rng, float[] values, int off, int n) {
         double xavierStd = Math.sqrt(2.0 / (p.fanIn() + p.fanOut()));
         double kaimingStd = Math.sqrt(2.0) / Math.sqrt(p.fanOut());
         switch (p.init()) {
             case XAVIER_UNIFORM:
-                return uniform(rng, Math.sqrt(3.0) * xavierStd);
+                uniform(rng, Math.sqrt(3.0) * xavierStd, values, off, n);
+                break;
             case XAVIER_NORMAL:
-                return (float) (rng.nextGaussian() * xavierStd);
+                normal(rng, xavierStd, values, off, n);
+                break;
             case KAIMING_UNIFORM:
-                return uniform(rng, Math.sqrt(3.0) * kaimingStd);
+                uniform(rng, Math.sqrt(3.0) * kaimingStd, values, off, n);
+                break;
             case KAIMING_NORMAL:
-                return (float) (rng.nextGaussian() * kaimingStd);
+                normal(rng, kaimingStd, values, off, n);
+                break;
             case STANDARD_NORMAL:
-                return (float) rng.nextGaussian();
+                normal(rng, 1.0, values, off, n);
+                break;
             default:
-                return uniform(rng, 1.0 / Math.sqrt(p.fanIn()));
+                uniform(rng, 1.0 / Math.sqrt(p.fanIn()), values, off, n);
         }
     }
 
-    private static float uniform(SplittableRandom rng, double bound) {
-        return (float) ((rng.nextDouble() * 2 - 1) * bound);
+    private static void uniform(SplittableRandom rng, double bound, float[] values, int off, int n) {
+        for (int j = off; j < off + n; j++) {
+            values[j] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+        }
+    }
+
+    private static void normal(SplittableRandom rng, double std, float[] values, int off, int n) {
+        for (int j = off; j < off + n; j++) {
+            values[j] = (float) (rng.nextGaussian() * std);
+        }
     }
 }

@@ -37,6 +37,7 @@ public final class Planner {
     public Plan plan(Net net) {
         int n = net.nodes().size();
         boolean[] live = liveNodes(net);
+        List<List<Node>> consumers = consumers(net, live);
         boolean[] needsGrad = new boolean[n];
         int[] fwdIndex = new int[n];
         Arrays.fill(fwdIndex, -1);
@@ -98,7 +99,7 @@ public final class Planner {
             if (needsOwnOutput) {
                 last = Math.max(last, bwdIndex[id]);
             }
-            for (Node c : consumers(net, id, live)) {
+            for (Node c : consumers.get(id)) {
                 last = Math.max(last, fwdIndex[c.id()]);
                 if (needsGrad[c.id()] && readsInputInBackward(net, c)) {
                     last = Math.max(last, bwdIndex[c.id()]);
@@ -121,7 +122,7 @@ public final class Planner {
             Node node = net.node(id);
             if (!(node.op() instanceof Op.Loss)) {
                 int first = end;
-                for (Node c : consumers(net, id, live)) {
+                for (Node c : consumers.get(id)) {
                     first = Math.min(first, bwdIndex[c.id()]);
                 }
                 grad[id] = add(tensors, node.shape().numel(), first, bwdIndex[id]);
@@ -178,15 +179,18 @@ public final class Planner {
         return live;
     }
 
-    private static List<Node> consumers(Net net, int id, boolean[] live) {
-        List<Node> out = new ArrayList<>();
-        for (int i = id + 1; i < net.nodes().size(); i++) {
-            Node c = net.node(i);
-            if (live[i]) {
+    /** For each node, the live nodes that read it, in id order (each once). */
+    private static List<List<Node>> consumers(Net net, boolean[] live) {
+        List<List<Node>> out = new ArrayList<>();
+        for (int i = 0; i < net.nodes().size(); i++) {
+            out.add(new ArrayList<>());
+        }
+        for (Node c : net.nodes()) {
+            if (live[c.id()]) {
                 for (int in : c.inputs()) {
-                    if (in == id) {
-                        out.add(c);
-                        break;
+                    List<Node> readers = out.get(in);
+                    if (readers.isEmpty() || readers.get(readers.size() - 1) != c) {
+                        readers.add(c);
                     }
                 }
             }
@@ -213,22 +217,18 @@ public final class Planner {
     private static int place(List<Tensor> tensors, boolean reuse) {
         List<Tensor> order = new ArrayList<>(tensors);
         order.sort(Comparator.comparingInt((Tensor t) -> -t.size).thenComparingInt(t -> t.start));
-        List<Tensor> placed = new ArrayList<>();
+        List<Tensor> placed = new ArrayList<>(); // by offset, so the first gap that fits is found in one pass
         int arena = 0;
         for (Tensor t : order) {
             int size = align(t.size);
             if (!reuse) {
                 t.offset = arena;
             } else {
-                List<Tensor> conflicts = new ArrayList<>();
-                for (Tensor p : placed) {
-                    if (p.start <= t.end && t.start <= p.end) {
-                        conflicts.add(p);
-                    }
-                }
-                conflicts.sort(Comparator.comparingInt(p -> p.offset));
                 int candidate = 0;
-                for (Tensor p : conflicts) {
+                for (Tensor p : placed) {
+                    if (p.start > t.end || t.start > p.end) {
+                        continue; // lifetimes do not overlap: may share memory
+                    }
                     if (candidate + size <= p.offset) {
                         break;
                     }
@@ -236,10 +236,25 @@ public final class Planner {
                 }
                 t.offset = candidate;
             }
-            placed.add(t);
+            placed.add(insertionPoint(placed, t.offset), t);
             arena = Math.max(arena, t.offset + size);
         }
         return arena;
+    }
+
+    /** Index after the last tensor whose offset is at most {@code offset}. */
+    private static int insertionPoint(List<Tensor> byOffset, int offset) {
+        int lo = 0;
+        int hi = byOffset.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (byOffset.get(mid).offset <= offset) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private static int align(int size) {

@@ -1,11 +1,14 @@
 package io.github.eproxy.plan;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eproxy.graph.Init;
 import io.github.eproxy.graph.NetBuilder;
 import io.github.eproxy.graph.Shape;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Initial values follow torch.nn.init's formulas for a conv with in=32, out=64, k=3 (fan_in 288, fan_out 576). */
@@ -76,5 +79,36 @@ class ParamInitTest {
         float[] values = ParamInit.initialValues(plan, 1);
         assertEquals(1f, values[plan.paramOffset[0]]);
         assertEquals(0f, values[plan.paramOffset[1]]);
+    }
+
+    /** A net with {@code trainableWidth} trainable channels before a frozen 3x3 conv to 4 channels. */
+    private static Plan withFrozenHead(int trainableWidth, Init frozenInit) {
+        NetBuilder b = new NetBuilder(new Shape(1, 3, 6, 6));
+        int x = b.conv(b.input(), trainableWidth, 3, 1, 1, true);
+        x = b.conv(x, 8, 1, 1, 0, true);
+        b.frozen(true).init(frozenInit);
+        b.mseLoss(b.conv(x, 4, 3, 1, 1, true), 0, 1);
+        return new Planner(1, true).plan(b.build());
+    }
+
+    private static float[] frozenPart(Plan plan, long seed) {
+        float[] all = ParamInit.initialValues(plan, seed);
+        return Arrays.copyOfRange(all, plan.trainableSize, plan.paramSize);
+    }
+
+    /** The frozen barrier is the same whatever comes before it, and follows the seed and its init scheme (values are cached). */
+    @Test
+    void frozenValuesDependOnlyOnSeedAndFrozenLayers() {
+        float[] small = frozenPart(withFrozenHead(4, Init.PYTORCH_DEFAULT), 7);
+        float[] large = frozenPart(withFrozenHead(16, Init.PYTORCH_DEFAULT), 7);
+        assertArrayEquals(small, large);
+        assertArrayEquals(small, frozenPart(withFrozenHead(4, Init.PYTORCH_DEFAULT), 7));
+        assertFalse(Arrays.equals(small, frozenPart(withFrozenHead(4, Init.PYTORCH_DEFAULT), 8)), "another seed");
+        assertFalse(Arrays.equals(small, frozenPart(withFrozenHead(4, Init.XAVIER_UNIFORM), 7)), "another scheme");
+        float[] trainableA = ParamInit.initialValues(withFrozenHead(4, Init.PYTORCH_DEFAULT), 7);
+        float[] trainableB = ParamInit.initialValues(withFrozenHead(4, Init.XAVIER_UNIFORM), 7);
+        Plan plan = withFrozenHead(4, Init.PYTORCH_DEFAULT);
+        assertArrayEquals(Arrays.copyOf(trainableA, plan.trainableSize),
+                Arrays.copyOf(trainableB, plan.trainableSize), "the frozen scheme does not touch trainable values");
     }
 }
