@@ -2,6 +2,8 @@ package io.github.eproxy.bench;
 
 import io.github.eproxy.backend.TrainingRun;
 import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.backend.cuda.CudaRuntime;
+import io.github.eproxy.backend.cuda.NativeBackend;
 import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.Nb201;
@@ -14,7 +16,9 @@ import java.util.List;
  * Checked: the first loss and the first gradient (all trainable parameters, relative L2 error)
  * against float64 within {@value #RTOL}. Reported: how far each float32 loss curve drifts from the
  * float64 one over the ten iterations (at lr 1.2 rounding grows by orders of magnitude per step,
- * so the curves are printed, not asserted). Exits 1 on a failed check.
+ * so the curves are printed, not asserted). Where the native library loads, the first gradient of
+ * the native executor (on the GPU, or its host path here) is printed too: a third float32 engine
+ * with other kernels and another summation order. Exits 1 on a failed check.
  *
  * <pre>java -cp target/benchmarks.jar io.github.eproxy.bench.TorchParity</pre>
  */
@@ -35,12 +39,14 @@ public final class TorchParity {
     public static void main(String[] args) {
         Nb201 space = new Nb201();
         boolean ok = true;
+        CudaRuntime.Probe probe = CudaRuntime.probe();
         try (Eproxy eproxy = Eproxy.builder().space(space).config(EproxyConfig.DEFAULT).threads(1).concurrency(1).build();
-                CpuBackend cpu = new CpuBackend(1)) {
+                CpuBackend cpu = new CpuBackend(1);
+                NativeBackend nat = !probe.libraryLoaded() ? null : probe.available() ? NativeBackend.cuda() : NativeBackend.host()) {
             TorchReference single = new TorchReference(1, false);
             TorchReference exact = new TorchReference(1, true);
             System.out.println("relative to libtorch float64 | first loss: ours, libtorch f32 | first gradient: ours, libtorch f32 "
-                    + "| largest loss drift over 10 iterations: ours, libtorch f32 | cell");
+                    + "| largest loss drift over 10 iterations: ours, libtorch f32 | first gradient: native executor | cell");
             for (String cell : CELLS) {
                 TrainingRun run = eproxy.trainingRun(space.parse(cell), 1);
                 double[] ours = cpu.train(run).eval();
@@ -55,9 +61,14 @@ public final class TorchParity {
                 double gOurs = relativeL2(gradOurs, gradTruth, n);
                 boolean pass = lossOurs <= RTOL && gOurs <= RTOL;
                 ok &= pass;
-                System.out.printf("%s %.1e %.1e | %.1e %.1e | %.1e %.1e | %s%n", pass ? "ok  " : "FAIL", lossOurs,
+                String gNative = "n/a";
+                if (nat != null) {
+                    nat.train(new TrainingRun(run.plan(), run.params(), run.input(), run.targets(), run.sgd(), 2));
+                    gNative = String.format("%.1e", relativeL2(nat.paramGradients(), gradTruth, n));
+                }
+                System.out.printf("%s %.1e %.1e | %.1e %.1e | %.1e %.1e | %s | %s%n", pass ? "ok  " : "FAIL", lossOurs,
                         relative(theirs[0], truth[0]), gOurs, relativeL2(gradTheirs, gradTruth, n), drift(ours, truth),
-                        drift(theirs, truth), cell);
+                        drift(theirs, truth), gNative, cell);
             }
         }
         System.exit(ok ? 0 : 1);
