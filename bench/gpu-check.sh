@@ -9,11 +9,12 @@
 #   4. JMH: ms per architecture (NB201, NB101; p50/p90), launch overhead (graphs on/off), and
 #      architectures/s with 1/4/8/16 in flight.
 # Logs and results go to $OUT (default out/gpu-check); the summary is printed last.
-#   device: bench/gpu-check.sh      (carry: [".device"], timeout ~540 s)
+#   device: bench/gpu-check.sh      (carry: [".device"], timeout_s 560)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-out/gpu-check}
 mkdir -p "$OUT"
+rm -f "$OUT/timing.txt"
 D=.device
 [ -f "$D/eproxy.jar" ] || { echo "gpu-check: no $D/eproxy.jar; run bench/gpu-bundle.sh here and carry .device" >&2; exit 1; }
 
@@ -37,33 +38,35 @@ export LD_LIBRARY_PATH="/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
   ls "$NV"/nvidia/*/lib 2>/dev/null | grep -E "cudnn|cublas" | head -20
 } > "$OUT/environment.txt" 2>&1
 
-start=$(date +%s)
+# Time limits keep the whole script under ~8 minutes (the device tool allows 10 per call).
+run_step() {  # name, seconds, command...
+  local name=$1 limit=$2 start
+  shift 2
+  start=$(date +%s)
+  timeout "$limit" "$@" > "$OUT/$name.txt" 2>&1
+  echo "$name: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.txt"
+}
 CP="$D/eproxy.jar:$D/tests.jar"
-timeout 240 "$JAVA" -jar "$D/junit.jar" execute --disable-banner --details=tree --class-path "$CP" \
-  --select-class io.github.eproxy.backend.cuda.CudaRuntimeTest \
-  --select-class io.github.eproxy.backend.cuda.NativeExecutorTest > "$OUT/tests.txt" 2>&1
-echo "tests: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.txt"
-
 BENCH="$D/eproxy.jar:$D/bench-classes:$D/jmh-core.jar:$D/jopt-simple.jar"
-start=$(date +%s)
-timeout 90 "$JAVA" -cp "$BENCH" io.github.eproxy.bench.GpuFloor nb201 > "$OUT/floor.txt" 2>&1
-echo "floor: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.txt"
-
-start=$(date +%s)
 JMH=(-jvmArgs "-Xmx16g" -f 1 -foe true)
-timeout 150 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuLatencyBench" "${JMH[@]}" -wi 1 -w 5s -i 1 -r 10s \
-  -rf json -rff "$OUT/latency.json" > "$OUT/latency.txt" 2>&1
-echo "latency: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.txt"
-start=$(date +%s)
-timeout 120 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuThroughputBench" "${JMH[@]}" -wi 1 -i 2 \
-  -rf json -rff "$OUT/throughput.json" > "$OUT/throughput.txt" 2>&1
-echo "throughput: exit $? after $(( $(date +%s) - start )) s" >> "$OUT/timing.txt"
+
+run_step tests 200 "$JAVA" -jar "$D/junit.jar" execute --disable-banner --details=tree --class-path "$CP" \
+  --select-class io.github.eproxy.backend.cuda.CudaRuntimeTest \
+  --select-class io.github.eproxy.backend.cuda.NativeExecutorTest
+run_step floor 60 "$JAVA" -cp "$BENCH" io.github.eproxy.bench.GpuFloor nb201
+run_step latency 80 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuLatencyBench.score" -p graphs=true "${JMH[@]}" \
+  -wi 1 -w 5s -i 1 -r 10s -rf json -rff "$OUT/latency.json"
+run_step launch 70 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuLatencyBench.train" -p space=nb201 "${JMH[@]}" \
+  -wi 1 -w 5s -i 1 -r 10s -rf json -rff "$OUT/launch.json"
+run_step throughput 90 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuThroughputBench" "${JMH[@]}" -wi 1 -i 2 \
+  -rf json -rff "$OUT/throughput.json"
 
 {
   echo "== environment"; grep -E "NVIDIA H|Driver Version|openjdk version" "$OUT/environment.txt"
   echo "== tests"; grep -E "tests (successful|failed|skipped|aborted)|✘" "$OUT/tests.txt" | head -40
   echo "== floor and profile"; tail -n 45 "$OUT/floor.txt"
-  echo "== latency (ms/arch)"; grep -E "^Gpu|p0.(50|90)" "$OUT/latency.txt" | tail -n 40
+  echo "== latency (ms/arch, end to end)"; grep -E "^Gpu|p0.(50|90)" "$OUT/latency.txt" | tail -n 20
+  echo "== native call alone, graphs on/off (ms/arch)"; grep -E "^Gpu|p0.(50|90)" "$OUT/launch.txt" | tail -n 20
   echo "== throughput (ms per 128 archs)"; grep -E "^Gpu" "$OUT/throughput.txt" | tail -n 8
   echo "== timing"; cat "$OUT/timing.txt"
 } | tee "$OUT/summary.txt"
