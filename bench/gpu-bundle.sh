@@ -24,7 +24,7 @@ GEN=$M2/org/openjdk/jmh/jmh-generator-annprocess/$JMH_VERSION/jmh-generator-annp
 cp "$JMH" .device/jmh-core.jar
 cp "$M2"/net/sf/jopt-simple/jopt-simple/5.0.4/jopt-simple-5.0.4.jar .device/jopt-simple.jar
 javac --release 17 -nowarn -d .device/bench-classes -cp target/eproxy.jar:"$JMH" \
-  -processorpath "$GEN:$JMH" bench/io/github/eproxy/bench/Gpu*.java
+  -processorpath "$GEN:$JMH" bench/io/github/eproxy/bench/Archs.java bench/io/github/eproxy/bench/Gpu*.java
 
 rm -rf target/jre
 jlink --add-modules java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.xml \

@@ -8,11 +8,12 @@ import io.github.eproxy.graph.Node;
 import io.github.eproxy.plan.Plan;
 import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
+import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.SearchSpace;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.List;
 
 /**
  * How far a GPU training run is from what the hardware allows. For 20 NB201 architectures at the
@@ -34,7 +35,6 @@ public final class GpuFloor {
         CudaRuntime.Peak peak = CudaRuntime.measurePeak();
         System.out.printf("measured peak: %.0f GFLOP/s fp32 FMA, %.0f GB/s copy%n", peak.gflops(), peak.gbytesPerSecond());
         SearchSpace space = SearchSpace.named(spaceName);
-        SplittableRandom rng = new SplittableRandom(7);
         EproxyConfig config = EproxyConfig.DEFAULT;
         int iterations = config.iterations();
         double[] floors = new double[20];
@@ -44,8 +44,9 @@ public final class GpuFloor {
         System.out.println("|---|---|---|---|---|---|");
         try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(1).build();
                 NativeBackend gpu = NativeBackend.cuda()) {
+            List<Architecture> archs = Archs.uniform(space, floors.length, 7);
             for (int i = 0; i < floors.length; i++) {
-                var arch = space.sample(rng);
+                Architecture arch = archs.get(i);
                 TrainingRun run = eproxy.trainingRun(arch, 1);
                 Net net = run.plan().net;
                 double flops = 2.0 * net.macsPerBatch() * (iterations + 2.0 * (iterations - 1));

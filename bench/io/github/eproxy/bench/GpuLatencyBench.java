@@ -10,7 +10,6 @@ import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.SearchSpace;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,11 +55,10 @@ public class GpuLatencyBench {
     @Setup(Level.Trial)
     public void setup() {
         SearchSpace s = SearchSpace.named(space);
-        SplittableRandom rng = new SplittableRandom(7);
         eproxy = Eproxy.builder().space(s).config(EproxyConfig.DEFAULT).threads(1).backend(BackendChoice.CUDA).build();
-        for (int i = 0; i < 60; i++) {
-            archs.add(s.sample(rng));
-            runs.add(eproxy.trainingRun(archs.get(i), 1));
+        archs.addAll(Archs.uniform(s, 60, 7));
+        for (Architecture a : archs) {
+            runs.add(eproxy.trainingRun(a, 1));
         }
         backend = graphs ? NativeBackend.cuda() : NativeBackend.cudaWithoutGraphs();
     }

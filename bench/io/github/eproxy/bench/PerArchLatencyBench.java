@@ -7,7 +7,6 @@ import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.SearchSpace;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,10 +48,7 @@ public class PerArchLatencyBench {
     @Setup(Level.Trial)
     public void setup() {
         SearchSpace s = SearchSpace.named(space);
-        SplittableRandom rng = new SplittableRandom(7);
-        for (int i = 0; i < 60; i++) {
-            archs.add(s.sample(rng));
-        }
+        archs.addAll(Archs.uniform(s, 60, 7));
         eproxy = Eproxy.builder().space(s).config(EproxyConfig.DEFAULT).threads(threads).build();
     }
 
