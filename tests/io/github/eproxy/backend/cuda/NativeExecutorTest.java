@@ -179,6 +179,61 @@ class NativeExecutorTest {
     }
 
     /**
+     * One op between two trainable 1x1 convolutions, with a geometry drawn from {@code seed}; the
+     * op cycles with the seed: a convolution (kernel 1-5, stride 1-3, padding, dilation 1-2,
+     * groups, bias) twice, a max or average pool (kernel 1-3, stride 1-3, padding up to half the
+     * kernel), batch norm with or without affine parameters, a nearest resize to a random size.
+     */
+    static Net randomOp(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int groups = 1 + rng.nextInt(2);
+        int channels = groups * (1 + rng.nextInt(4));
+        NetBuilder b = new NetBuilder(new Shape(1 + rng.nextInt(3), 3, 5 + rng.nextInt(8), 5 + rng.nextInt(8)))
+                .init(Init.KAIMING_UNIFORM);
+        int x = b.conv(b.input(), channels, 1, 1, 0, false);
+        int y;
+        switch ((int) (seed % 5)) {
+            case 0:
+            case 1: {
+                int k = 1 + rng.nextInt(5);
+                int dilation = 1 + rng.nextInt(2);
+                y = b.conv(x, groups * (1 + rng.nextInt(4)), k, 1 + rng.nextInt(3), rng.nextInt(k), dilation, groups,
+                        rng.nextBoolean());
+                break;
+            }
+            case 2: {
+                int k = 1 + rng.nextInt(3);
+                int stride = 1 + rng.nextInt(3);
+                int pad = rng.nextInt(k / 2 + 1);
+                y = rng.nextBoolean() ? b.maxPool(x, k, stride, pad) : b.avgPool(x, k, stride, pad);
+                break;
+            }
+            case 3:
+                y = b.batchNorm(x, rng.nextBoolean());
+                break;
+            default:
+                y = b.resize(x, 1 + rng.nextInt(9), 1 + rng.nextInt(9));
+        }
+        b.mseLoss(b.conv(y, 2, 1, 1, 0, true), 0, 1.0);
+        return b.build();
+    }
+
+    /** Twenty random single-op geometries: first loss and gradients of native executor and CPU backend agree. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19})
+    void randomGeometriesMatchTheCpuBackend(long seed) {
+        Supplier<NativeBackend> open = engine(CudaRuntime.probe().available() ? "cuda" : "host");
+        Net net = randomOp(seed);
+        TrainingRun r = run(net, 2, 0.05f);
+        try (CpuBackend cpu = new CpuBackend(1); NativeBackend nat = open.get()) {
+            double cpuLoss = cpu.gradients(r);
+            LossCurve c = nat.train(r);
+            assertEquals(cpuLoss, c.train()[0], RTOL * Math.abs(cpuLoss), "first loss of " + net.nodes());
+            assertCloseScaled("parameter gradients of " + net.nodes(), cpu.paramGradients(), nat.paramGradients());
+        }
+    }
+
+    /**
      * A real Eproxy training run on NB201. The GPU runs the defaults (10 iterations at lr 1.2, the
      * 128-channel head) and must stay within 1e-3 of the CPU's loss curve; on the host a cheap cell,
      * a small two-branch head and three iterations keep the loops to seconds.
