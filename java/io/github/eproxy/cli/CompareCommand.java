@@ -3,6 +3,7 @@ package io.github.eproxy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.eproxy.backend.BackendChoice;
 import io.github.eproxy.proxy.baselines.EproxyProxy;
 import io.github.eproxy.proxy.baselines.FlopsProxy;
 import io.github.eproxy.proxy.baselines.Fisher;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Score one sample of a benchmark table with several proxies, in the same engine and with the same "
-                + "timer, and tabulate Spearman, Kendall, top-10%% retrieval and ms per architecture.")
+                + "timer, and tabulate Spearman, Kendall, top-10%% retrieval and ms per architecture. The engine is the CPU "
+                + "(the baselines have no GPU path); --backend cuda moves Eproxy alone to the GPU.")
 final class CompareCommand implements Callable<Integer> {
     static final List<String> KNOWN = List.of("eproxy", "synflow", "naswot", "zen", "zico", "snip", "grasp", "fisher",
             "grad_norm", "flops", "params");
@@ -108,7 +110,9 @@ final class CompareCommand implements Callable<Integer> {
     private ZeroCostProxy create(String name) {
         switch (name) {
             case "eproxy":
-                return new EproxyProxy(proxy.build());
+                // The baselines run on the CPU engine only; Eproxy joins them there so that the
+                // timings compare like with like, unless the user asks for the GPU by name.
+                return new EproxyProxy(proxy.build(proxy.cudaRequested() ? proxy.backend() : BackendChoice.CPU));
             case "synflow":
                 return new Synflow(proxy.eproxyConfig());
             case "naswot":

@@ -75,7 +75,16 @@ final class ProxyOptions {
     }
 
     Eproxy build() {
+        return build(backend());
+    }
+
+    Eproxy build(BackendChoice engine) {
         return Eproxy.builder().space(searchSpace()).config(eproxyConfig()).threads(threads).concurrency(concurrency())
-                .backend(backend()).build();
+                .backend(engine).build();
+    }
+
+    /** Whether the user named the GPU explicitly ({@code --backend cuda}), not through auto. */
+    boolean cudaRequested() {
+        return BackendChoice.parse(backend) == BackendChoice.CUDA;
     }
 }
