@@ -1,5 +1,6 @@
 // Device discovery and the status plumbing shared by the entry points.
 #include <cstdio>
+#include <cstring>
 #include <cuda_runtime.h>
 
 #include "eproxy_native.h"
@@ -9,7 +10,9 @@ namespace {
 eproxy_status fail(eproxy_status status, const char* call, cudaError_t e, const char* file, int line,
                    char* err, int err_len) {
   if (err != nullptr && err_len > 0) {
-    std::snprintf(err, static_cast<size_t>(err_len), "%s failed at %s:%d: %s", call, file, line, cudaGetErrorString(e));
+    const char* base = std::strrchr(file, '/');
+    std::snprintf(err, static_cast<size_t>(err_len), "%s failed at %s:%d: %s", call, base != nullptr ? base + 1 : file, line,
+                  cudaGetErrorString(e));
   }
   return status;
 }

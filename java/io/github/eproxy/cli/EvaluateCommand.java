@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -92,7 +93,8 @@ final class EvaluateCommand implements Callable<Integer> {
         System.out.printf("%-8s %8.3f %8.3f %7.0f%%%n", "eproxy", eproxyQ.spearman(), eproxyQ.kendall(), 100 * eproxyQ.top10());
         System.out.printf("%-8s %8.3f %8.3f %7.0f%%%n", "flops", flopsQ.spearman(), flopsQ.kendall(), 100 * flopsQ.top10());
         System.out.printf("degenerate (scored worst): %d, diverged: %d%n", degenerate, diverged);
-        System.out.printf("ms/arch: median %.0f, p90 %.0f; peak RSS %.0f MB%n", median, p90, peakRss / 1e6);
+        String engine = proxy.backend().name().toLowerCase(Locale.ROOT);
+        System.out.printf("ms/arch (%s): median %.0f, p90 %.0f; peak RSS %.0f MB%n", engine, median, p90, peakRss / 1e6);
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode summary = json.createObjectNode();
@@ -104,6 +106,7 @@ final class EvaluateCommand implements Callable<Integer> {
         summary.set("flops", json.valueToTree(flopsQ));
         summary.put("degenerate", degenerate);
         summary.put("diverged", diverged);
+        summary.put("backend", engine);
         summary.put("medianMs", median);
         summary.put("p90Ms", p90);
         summary.put("peakRssBytes", peakRss);
