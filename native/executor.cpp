@@ -47,10 +47,23 @@ float float_bits(int bits) {
 
 Executor::Executor(Where where) : ex_{where, nullptr} {
   if (where == Where::DEVICE) {
-    check(cudaStreamCreateWithFlags(&ex_.stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-    check(cudaEventCreate(&start_), "cudaEventCreate");
-    check(cudaEventCreate(&stop_), "cudaEventCreate");
+    try {
+      check(cudaStreamCreateWithFlags(&ex_.stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+      check(cudaEventCreate(&start_), "cudaEventCreate");
+      check(cudaEventCreate(&stop_), "cudaEventCreate");
+    } catch (...) {
+      destroy_handles();  // the destructor does not run for a constructor that throws
+      throw;
+    }
   }
+}
+
+void Executor::destroy_handles() {
+  if (start_ != nullptr) cudaEventDestroy(start_);
+  if (stop_ != nullptr) cudaEventDestroy(stop_);
+  if (ex_.stream != nullptr) cudaStreamDestroy(ex_.stream);
+  start_ = stop_ = nullptr;
+  ex_.stream = nullptr;
 }
 
 Executor::~Executor() {
@@ -62,11 +75,7 @@ Executor::~Executor() {
   release(dscratch_);
   release(losses_);
   release(counter_);
-  if (start_ != nullptr) cudaEventDestroy(start_);
-  if (stop_ != nullptr) cudaEventDestroy(stop_);
-  if (ex_.stream != nullptr) {
-    cudaStreamDestroy(ex_.stream);
-  }
+  destroy_handles();
 }
 
 template <class F>

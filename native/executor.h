@@ -51,6 +51,7 @@ class Executor {
   void download(void* dst, const void* src, long bytes, const char* what);
   void fill(void* dst, long bytes, int byte, const char* what);
   void check(cudaError_t e, const std::string& call);
+  void destroy_handles();
   void check_launch(const NodeDesc& n, const char* direction);
 
   // Runs body; when profiling, adds its time (on the device: synchronised, CUDA events) to slot.
