@@ -79,7 +79,7 @@ Executor::~Executor() {
 }
 
 template <class F>
-void Executor::timed(int slot, F body) {
+void Executor::timed(int slot, const std::string& what, F body) {
   if (profile_ == nullptr) {
     body();
     return;
@@ -93,7 +93,7 @@ void Executor::timed(int slot, F body) {
   check(cudaEventRecord(start_, ex_.stream), "cudaEventRecord");
   body();
   check(cudaEventRecord(stop_, ex_.stream), "cudaEventRecord");
-  check(cudaEventSynchronize(stop_), "cudaEventSynchronize while profiling");
+  check(cudaEventSynchronize(stop_), "cudaEventSynchronize after " + what);
   float ms = 0.f;
   check(cudaEventElapsedTime(&ms, start_, stop_), "cudaEventElapsedTime");
   profile_[slot] += ms;
@@ -242,7 +242,7 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
   auto iteration = [&] {
     forward(plan);
     backward(plan);
-    timed(EPROXY_PROFILE_SGD, [&] {
+    timed(EPROXY_PROFILE_SGD, "the SGD update", [&] {
       sgd_step(ex_, plan.trainable_size, params_.ptr, momentum_.ptr, grads_.ptr, s.lr, s.momentum, s.weight_decay);
     });
     increment(ex_, counter_.ptr);
@@ -297,7 +297,7 @@ void Executor::read(bool gradients, float* out, long count) {
 void Executor::forward(const PlanDesc& plan) {
   for (int id : plan.forward) {
     const NodeDesc& n = plan.nodes[id];
-    timed(2 * n.op, [&] { run_forward(plan, n); });
+    timed(2 * n.op, profile_ ? "forward " + n.describe() : std::string(), [&] { run_forward(plan, n); });
     check_launch(n, "forward");
   }
 }
@@ -305,7 +305,7 @@ void Executor::forward(const PlanDesc& plan) {
 void Executor::backward(const PlanDesc& plan) {
   for (size_t i = 0; i < plan.backward.size(); i++) {
     const NodeDesc& n = plan.nodes[plan.backward[i]];
-    timed(2 * n.op + 1, [&] {
+    timed(2 * n.op + 1, profile_ ? "backward " + n.describe() : std::string(), [&] {
       for (int id : plan.zero_before[i]) {
         fill_zero(ex_, plan.nodes[id].shape.numel(), act(plan.nodes[id].grad));
       }

@@ -54,9 +54,10 @@ class Executor {
   void destroy_handles();
   void check_launch(const NodeDesc& n, const char* direction);
 
-  // Runs body; when profiling, adds its time (on the device: synchronised, CUDA events) to slot.
+  // Runs body; when profiling, adds its time (on the device: synchronised, CUDA events) to slot,
+  // and a fault inside body is reported with what (the op) instead of at the end of the run.
   template <class F>
-  void timed(int slot, F body);
+  void timed(int slot, const std::string& what, F body);
 
   void forward(const PlanDesc& plan);
   void backward(const PlanDesc& plan);
