@@ -31,30 +31,26 @@ public final class ParamInit {
     });
 
     public static float[] initialValues(Plan plan, long seed) {
-        SplittableRandom trainable = new SplittableRandom(seed);
         float[] values = new float[plan.paramSize];
-        for (int i = 0; i < plan.net.params().size(); i++) {
-            Param p = plan.net.params().get(i);
-            if (p.trainable()) {
-                fill(p, trainable, values, plan.paramOffset[i]);
-            }
-        }
+        drawAll(plan, true, new SplittableRandom(seed), values, 0);
         // Frozen tensors follow the trainable ones, in parameter order (Planner.placeParams).
-        float[] frozen = FROZEN.computeIfAbsent(frozenKey(plan, seed), k -> drawFrozen(plan, seed));
+        float[] frozen = FROZEN.computeIfAbsent(frozenKey(plan, seed), k -> {
+            float[] f = new float[plan.paramSize - plan.trainableSize];
+            drawAll(plan, false, new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L), f, plan.trainableSize);
+            return f;
+        });
         System.arraycopy(frozen, 0, values, plan.trainableSize, frozen.length);
         return values;
     }
 
-    private static float[] drawFrozen(Plan plan, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
-        float[] values = new float[plan.paramSize - plan.trainableSize];
+    /** Draws the trainable (or the frozen) tensors in parameter order into {@code values}, which starts at offset {@code base}. */
+    private static void drawAll(Plan plan, boolean trainable, SplittableRandom rng, float[] values, int base) {
         for (int i = 0; i < plan.net.params().size(); i++) {
             Param p = plan.net.params().get(i);
-            if (!p.trainable()) {
-                fill(p, rng, values, plan.paramOffset[i] - plan.trainableSize);
+            if (p.trainable() == trainable) {
+                fill(p, rng, values, plan.paramOffset[i] - base);
             }
         }
-        return values;
     }
 
     /** Everything the frozen values depend on: the seed and each frozen tensor's role, scheme, fans and size. */

@@ -51,6 +51,8 @@ public final class Eproxy implements AutoCloseable {
         this.space = b.space;
         this.threads = b.threads;
         this.concurrency = b.concurrency;
+        // First, so that an unusable --backend cuda fails before the teacher network runs.
+        this.backend = b.backend.resolve(note -> System.err.println("eproxy: " + note));
         this.images = config.inputBatch();
         this.targets = new float[config.branches().size()][];
         for (int i = 0; i < targets.length; i++) {
@@ -58,7 +60,6 @@ public final class Eproxy implements AutoCloseable {
         }
         this.maxMacs = config.alpha() == 0 ? 0 : space.maxMacs();
         this.backends = new ArrayBlockingQueue<>(b.concurrency);
-        this.backend = b.backend.resolve(note -> System.err.println("eproxy: " + note));
         for (int i = 0; i < b.concurrency; i++) {
             Backend engine = backend.open(threads);
             all.add(engine);
