@@ -32,19 +32,12 @@ final class BatchNormStep extends Step {
         for (int c = lo(s.c(), part, parts); c < hi(s.c(), part, parts); c++) {
             double sum = 0;
             for (int n = 0; n < s.n(); n++) {
-                int o = in(0) + n * s.perImage() + c * plane;
-                for (int i = 0; i < plane; i++) {
-                    sum += a.get(o + i);
-                }
+                sum = StagedLoops.sum(a, in(0) + n * s.perImage() + c * plane, plane, sum);
             }
             double mean = sum / count;
             double sq = 0;
             for (int n = 0; n < s.n(); n++) {
-                int o = in(0) + n * s.perImage() + c * plane;
-                for (int i = 0; i < plane; i++) {
-                    double d = a.get(o + i) - mean;
-                    sq += d * d;
-                }
+                sq = StagedLoops.squaredDeviation(a, in(0) + n * s.perImage() + c * plane, plane, mean, sq);
             }
             float invStd = (float) (1.0 / Math.sqrt(sq / count + eps));
             float m = (float) mean;
@@ -54,11 +47,8 @@ final class BatchNormStep extends Step {
             a.put(saved + s.c() + c, invStd);
             float scale = invStd * gamma;
             for (int n = 0; n < s.n(); n++) {
-                int src = in(0) + n * s.perImage() + c * plane;
-                int dst = out() + n * s.perImage() + c * plane;
-                for (int i = 0; i < plane; i++) {
-                    a.put(dst + i, (a.get(src + i) - m) * scale + beta);
-                }
+                int at = n * s.perImage() + c * plane;
+                StagedLoops.normalize(a, in(0) + at, out() + at, plane, m, scale, beta);
             }
         }
     }
@@ -69,20 +59,18 @@ final class BatchNormStep extends Step {
         int count = s.n() * plane;
         int saved = plan.saved[node.id()];
         int dx = din(0);
+        double[] sums = new double[2];
         for (int c = lo(s.c(), part, parts); c < hi(s.c(), part, parts); c++) {
             float m = a.get(saved + c);
             float invStd = a.get(saved + s.c() + c);
-            double sumDy = 0;
-            double sumDyXhat = 0;
+            sums[0] = 0;
+            sums[1] = 0;
             for (int n = 0; n < s.n(); n++) {
-                int xo = in(0) + n * s.perImage() + c * plane;
-                int go = dout() + n * s.perImage() + c * plane;
-                for (int i = 0; i < plane; i++) {
-                    float dy = a.get(go + i);
-                    sumDy += dy;
-                    sumDyXhat += dy * ((a.get(xo + i) - m) * invStd);
-                }
+                int at = n * s.perImage() + c * plane;
+                StagedLoops.normalizeBackwardSums(a, in(0) + at, dout() + at, plane, m, invStd, sums);
             }
+            double sumDy = sums[0];
+            double sumDyXhat = sums[1];
             float gamma = affine ? p.get(param(0) + c) : 1f;
             if (affine) {
                 g.put(param(0) + c, (float) sumDyXhat);
@@ -95,13 +83,9 @@ final class BatchNormStep extends Step {
             float meanDyXhat = (float) (sumDyXhat / count);
             float k = gamma * invStd;
             for (int n = 0; n < s.n(); n++) {
-                int xo = in(0) + n * s.perImage() + c * plane;
-                int go = dout() + n * s.perImage() + c * plane;
-                int d = dx + n * s.perImage() + c * plane;
-                for (int i = 0; i < plane; i++) {
-                    float xhat = (a.get(xo + i) - m) * invStd;
-                    a.put(d + i, a.get(d + i) + k * (a.get(go + i) - meanDy - xhat * meanDyXhat));
-                }
+                int at = n * s.perImage() + c * plane;
+                StagedLoops.normalizeBackward(a, in(0) + at, dout() + at, dx + at, plane, m, invStd, k, meanDy,
+                        meanDyXhat);
             }
         }
     }

@@ -41,7 +41,7 @@ final class ChannelStep extends Step {
                 int count = Math.min(x.perImage(), y.perImage());
                 int dx = din(j);
                 if (dx >= 0) {
-                    accumulate(a, dx + n * x.perImage(), dy, count);
+                    StagedLoops.accumulate(a, dx + n * x.perImage(), dy, count);
                 }
                 dy += count;
             }

@@ -86,11 +86,7 @@ final class ConvStep extends Step {
             int bias = param(1);
             for (int n = n0; n < n1; n++) {
                 for (int c = 0; c < y.c(); c++) {
-                    float v = p.get(bias + c);
-                    int o = at(out(), y, n, 0, 0) + c * y.plane();
-                    for (int i = 0; i < y.plane(); i++) {
-                        a.put(o + i, a.get(o + i) + v);
-                    }
+                    StagedLoops.addConstant(a, at(out(), y, n, 0, 0) + c * y.plane(), y.plane(), p.get(bias + c));
                 }
             }
         }
@@ -177,7 +173,7 @@ final class ConvStep extends Step {
                 mm.sgemm(false, false, inPerGroup, ldIn, dyRows, 1f, false, flipped + gi * inPerGroup * dyRows, dataAll, 0f, colsAll);
                 for (int n = n0; n < n1; n++) {
                     for (int c = 0; c < inPerGroup; c++) {
-                        accumulate(a, at(dx, x, n, inPerGroup, gi) + c * x.plane(), colsAll + c * ldIn + (n - n0) * x.plane(), x.plane());
+                        StagedLoops.accumulate(a, at(dx, x, n, inPerGroup, gi) + c * x.plane(), colsAll + c * ldIn + (n - n0) * x.plane(), x.plane());
                     }
                 }
             } else {
@@ -231,10 +227,7 @@ final class ConvStep extends Step {
             for (int c = 0; c < y.c(); c++) {
                 double s = 0;
                 for (int n = 0; n < y.n(); n++) {
-                    int o = dout() + n * y.perImage() + c * plane;
-                    for (int i = 0; i < plane; i++) {
-                        s += a.get(o + i);
-                    }
+                    s = StagedLoops.sum(a, dout() + n * y.perImage() + c * plane, plane, s);
                 }
                 g.put(db + c, (float) s);
             }

@@ -37,10 +37,7 @@ final class ElementwiseStep extends Step {
         }
         int x0 = inputs[0];
         if (inputs.length == 2) {
-            int x1 = inputs[1];
-            for (int i = from; i < to; i++) {
-                a.put(y + i, a.get(x0 + i) + a.get(x1 + i));
-            }
+            StagedLoops.add(a, x0 + from, inputs[1] + from, y + from, to - from);
             return;
         }
         for (int i = from; i < to; i++) {
@@ -63,9 +60,7 @@ final class ElementwiseStep extends Step {
         for (int j = 0; j < node.inputs().length; j++) {
             int dx = din(j);
             if (dx >= 0) {
-                for (int i = from; i < to; i++) {
-                    a.put(dx + i, a.get(dx + i) + a.get(dy + i));
-                }
+                StagedLoops.accumulate(a, dx + from, dy + from, to - from);
             }
         }
     }

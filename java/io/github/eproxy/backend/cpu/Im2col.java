@@ -90,6 +90,9 @@ final class Im2col {
                     int first = oh0 * outW + lo;
                     int end = (oh1 - 1) * outW + hi;
                     dst.copy(src, x + (c * h + rowShift) * w + shift + first, row + first, end - first);
+                    if (lo == 0 && hi == outW) {
+                        continue;
+                    }
                     for (int oh = oh0; oh < oh1; oh++) {
                         int o = row + oh * outW;
                         for (int ow = 0; ow < lo; ow++) {

@@ -12,6 +12,7 @@ import sun.misc.Unsafe;
  */
 final class NativeFloats {
     private static final Unsafe UNSAFE = unsafe();
+    private static final long FLOAT_ARRAY_BASE = UNSAFE.arrayBaseOffset(float[].class);
 
     private final long address;
     private final long size;
@@ -36,6 +37,20 @@ final class NativeFloats {
         assert count >= 0 && from >= 0 && from + (long) count <= src.size && to >= 0 && to + (long) count <= size
                 : "copy of " + count + " from " + from + " to " + to + " out of bounds";
         UNSAFE.copyMemory(src.address + 4L * from, address + 4L * to, 4L * count);
+    }
+
+    /** Copies {@code count} floats from {@code from} into {@code dst[0..count)}. */
+    void read(int from, float[] dst, int count) {
+        assert count >= 0 && count <= dst.length && from >= 0 && from + (long) count <= size
+                : "read of " + count + " from " + from + " out of bounds";
+        UNSAFE.copyMemory(null, address + 4L * from, dst, FLOAT_ARRAY_BASE, 4L * count);
+    }
+
+    /** Copies {@code src[0..count)} to the floats from {@code to}. */
+    void write(float[] src, int to, int count) {
+        assert count >= 0 && count <= src.length && to >= 0 && to + (long) count <= size
+                : "write of " + count + " to " + to + " out of bounds";
+        UNSAFE.copyMemory(src, FLOAT_ARRAY_BASE, null, address + 4L * to, 4L * count);
     }
 
     /** Sets {@code count} floats from {@code from} to zero. */

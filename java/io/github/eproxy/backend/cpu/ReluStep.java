@@ -14,11 +14,8 @@ final class ReluStep extends Step {
 
     @Override
     void forward(int part, int parts) {
-        int x = in(0);
-        int y = out();
-        for (int i = lo(size, part, parts); i < hi(size, part, parts); i++) {
-            a.put(y + i, Math.max(a.get(x + i), 0f));
-        }
+        int from = lo(size, part, parts);
+        StagedLoops.relu(a, in(0) + from, out() + from, hi(size, part, parts) - from);
     }
 
     @Override
@@ -27,12 +24,7 @@ final class ReluStep extends Step {
         if (dx < 0) {
             return;
         }
-        int y = out();
-        int dy = dout();
-        for (int i = lo(size, part, parts); i < hi(size, part, parts); i++) {
-            if (a.get(y + i) > 0f) {
-                a.put(dx + i, a.get(dx + i) + a.get(dy + i));
-            }
-        }
+        int from = lo(size, part, parts);
+        StagedLoops.reluBackward(a, out() + from, dout() + from, dx + from, hi(size, part, parts) - from);
     }
 }

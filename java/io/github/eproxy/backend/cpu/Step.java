@@ -75,10 +75,4 @@ abstract class Step {
         return (int) ((long) total * (part + 1) / parts);
     }
 
-    /** dst[i] += src[i] for {@code count} floats. */
-    static void accumulate(NativeFloats buf, int dst, int src, int count) {
-        for (int i = 0; i < count; i++) {
-            buf.put(dst + i, buf.get(dst + i) + buf.get(src + i));
-        }
-    }
 }

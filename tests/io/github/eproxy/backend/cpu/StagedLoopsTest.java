@@ -1,0 +1,142 @@
+package io.github.eproxy.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each staged loop against its plain per-element form on the same native data, bit for bit, at
+ * lengths below, at and across the chunk size and at unaligned offsets.
+ */
+class StagedLoopsTest {
+    private static final int[] COUNTS = {1, 7, StagedLoops.CHUNK - 1, StagedLoops.CHUNK, 2 * StagedLoops.CHUNK + 13};
+    private static final int LEN = 2 * StagedLoops.CHUNK + 13;
+    // three operand regions and a result region, at odd offsets
+    private static final int X = 3;
+    private static final int Y = X + LEN + 5;
+    private static final int Z = Y + LEN + 1;
+    private static final int SIZE = Z + LEN + 2;
+
+    private final Random random = new Random(11);
+
+    /** Fresh operands: x signed, y a ReLU output (zeros, subnormals, ordinary and huge values), z signed. */
+    private float[] operands() {
+        float[] v = new float[SIZE];
+        for (int i = 0; i < SIZE; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        for (int i = Y; i < Y + LEN; i++) {
+            int kind = random.nextInt(8);
+            v[i] = kind < 3 ? 0f : kind == 3 ? Float.MIN_VALUE * (1 + random.nextInt(100)) : kind == 4 ? 3e37f : Math.abs(v[i]);
+        }
+        return v;
+    }
+
+    private interface Staged {
+        void run(NativeFloats m, int count);
+    }
+
+    private interface Plain {
+        void run(float[] v, int count);
+    }
+
+    private void sameAsPlain(Staged staged, Plain plain) {
+        for (int count : COUNTS) {
+            float[] v = operands();
+            float[] expected = v.clone();
+            plain.run(expected, count);
+            try (NativeBuffer buf = new NativeBuffer()) {
+                buf.ensure(SIZE);
+                buf.copyIn(v);
+                staged.run(buf.floats(), count);
+                assertArrayEquals(expected, buf.copyOut(0, SIZE), "count " + count);
+            }
+        }
+    }
+
+    @Test
+    void relu() {
+        sameAsPlain((m, n) -> StagedLoops.relu(m, X, Z, n), (v, n) -> {
+            for (int i = 0; i < n; i++) {
+                v[Z + i] = Math.max(v[X + i], 0f);
+            }
+        });
+    }
+
+    @Test
+    void reluBackwardPassesGradientExactlyWhereOutputIsPositive() {
+        sameAsPlain((m, n) -> StagedLoops.reluBackward(m, Y, X, Z, n), (v, n) -> {
+            for (int i = 0; i < n; i++) {
+                if (v[Y + i] > 0f) {
+                    v[Z + i] += v[X + i];
+                }
+            }
+        });
+    }
+
+    @Test
+    void addAndAccumulate() {
+        sameAsPlain((m, n) -> StagedLoops.add(m, X, Y, Z, n), (v, n) -> {
+            for (int i = 0; i < n; i++) {
+                v[Z + i] = v[X + i] + v[Y + i];
+            }
+        });
+        sameAsPlain((m, n) -> StagedLoops.accumulate(m, Z, X, n), (v, n) -> {
+            for (int i = 0; i < n; i++) {
+                v[Z + i] += v[X + i];
+            }
+        });
+        sameAsPlain((m, n) -> StagedLoops.addConstant(m, Z, n, 0.37f), (v, n) -> {
+            for (int i = 0; i < n; i++) {
+                v[Z + i] += 0.37f;
+            }
+        });
+    }
+
+    @Test
+    void normalizeForwardAndBackward() {
+        sameAsPlain((m, n) -> StagedLoops.normalize(m, X, Z, n, 0.1f, 1.7f, -0.2f), (v, n) -> {
+            for (int i = 0; i < n; i++) {
+                v[Z + i] = (v[X + i] - 0.1f) * 1.7f + -0.2f;
+            }
+        });
+        sameAsPlain((m, n) -> StagedLoops.normalizeBackward(m, X, Y, Z, n, 0.1f, 1.7f, 0.9f, 0.05f, -0.3f), (v, n) -> {
+            for (int i = 0; i < n; i++) {
+                float xhat = (v[X + i] - 0.1f) * 1.7f;
+                v[Z + i] += 0.9f * (v[Y + i] - 0.05f - xhat * -0.3f);
+            }
+        });
+    }
+
+    @Test
+    void sumsContinueFromTheirStartInIndexOrder() {
+        for (int count : COUNTS) {
+            float[] v = operands();
+            double sum = 0.25;
+            double sq = 0.5;
+            double sumDy = -1;
+            double sumDyXhat = 2;
+            for (int i = 0; i < count; i++) {
+                sum += v[X + i];
+                double d = v[X + i] - 0.3;
+                sq += d * d;
+                float dy = v[Z + i];
+                sumDy += dy;
+                sumDyXhat += dy * ((v[X + i] - 0.1f) * 1.7f);
+            }
+            try (NativeBuffer buf = new NativeBuffer()) {
+                buf.ensure(SIZE);
+                buf.copyIn(v);
+                NativeFloats m = buf.floats();
+                assertEquals(sum, StagedLoops.sum(m, X, count, 0.25));
+                assertEquals(sq, StagedLoops.squaredDeviation(m, X, count, 0.3, 0.5));
+                double[] sums = {-1, 2};
+                StagedLoops.normalizeBackwardSums(m, X, Z, count, 0.1f, 1.7f, sums);
+                assertEquals(sumDy, sums[0]);
+                assertEquals(sumDyXhat, sums[1]);
+            }
+        }
+    }
+}
