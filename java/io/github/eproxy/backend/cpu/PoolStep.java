@@ -20,10 +20,11 @@ final class PoolStep extends Step {
     private final int pad;
     private final Shape x;
     private final Shape y;
-    /** Per thread, for separable average pooling: the plane, its row sums, the output plane. */
+    /** Per thread, for separable average pooling: the plane, its row sums, the output plane, the input gradient. */
     private final float[][] plane;
     private final float[][] rows;
     private final float[][] result;
+    private final float[][] inputGrad;
     private final int[] countH;
     private final int[] countW;
 
@@ -47,6 +48,7 @@ final class PoolStep extends Step {
         plane = new float[separable ? parts : 0][x.plane()];
         rows = new float[separable ? parts : 0][x.h() * y.w()];
         result = new float[separable ? parts : 0][y.plane()];
+        inputGrad = new float[separable ? parts : 0][x.plane()];
         countH = taps(y.h(), x.h());
         countW = taps(y.w(), x.w());
     }
@@ -140,18 +142,20 @@ final class PoolStep extends Step {
         int xw = x.w();
         int yw = y.w();
         for (int pl = lo(y.n() * y.c(), part, parts); pl < hi(y.n() * y.c(), part, parts); pl++) {
-            int src = in(0) + pl * x.plane();
-            for (int i = 0; i < in.length; i++) {
-                in[i] = a.get(src + i);
-            }
+            a.read(in(0) + pl * x.plane(), in, in.length);
             for (int ih = 0; ih < x.h(); ih++) {
+                // window [ow - pad, ow - pad + k) along the row, summed from its left end
+                int r = ih * xw;
+                int o = ih * yw;
                 for (int ow = 0; ow < yw; ow++) {
-                    int w1 = Math.min(ow - pad + k, xw);
-                    float s = 0f;
-                    for (int iw = Math.max(ow - pad, 0); iw < w1; iw++) {
-                        s += in[ih * xw + iw];
+                    sums[o + ow] = 0f;
+                }
+                for (int j = 0; j < k; j++) {
+                    int shift = j - pad;
+                    int end = Math.min(yw, xw - shift);
+                    for (int ow = Math.max(0, -shift); ow < end; ow++) {
+                        sums[o + ow] += in[r + ow + shift];
                     }
-                    sums[ih * yw + ow] = s;
                 }
             }
             for (int oh = 0; oh < y.h(); oh++) {
@@ -169,10 +173,7 @@ final class PoolStep extends Step {
                     out[oh * yw + ow] /= countH[oh] * countW[ow];
                 }
             }
-            int dst = out() + pl * y.plane();
-            for (int i = 0; i < out.length; i++) {
-                a.put(dst + i, out[i]);
-            }
+            a.write(out, out() + pl * y.plane(), out.length);
         }
     }
 
@@ -181,13 +182,14 @@ final class PoolStep extends Step {
         float[] share = result[part];
         float[] spread = rows[part];
         float[] grad = plane[part];
+        float[] acc = inputGrad[part];
         int xw = x.w();
         int yw = y.w();
         for (int pl = lo(y.n() * y.c(), part, parts); pl < hi(y.n() * y.c(), part, parts); pl++) {
-            int dy = dout() + pl * y.plane();
+            a.read(dout() + pl * y.plane(), share, share.length);
             for (int oh = 0; oh < y.h(); oh++) {
                 for (int ow = 0; ow < yw; ow++) {
-                    share[oh * yw + ow] = a.get(dy + oh * yw + ow) / (countH[oh] * countW[ow]);
+                    share[oh * yw + ow] /= countH[oh] * countW[ow];
                 }
             }
             for (int ih = 0; ih < x.h(); ih++) {
@@ -202,19 +204,26 @@ final class PoolStep extends Step {
                 }
             }
             for (int ih = 0; ih < x.h(); ih++) {
+                // outputs whose window holds iw: ow from iw + pad - k + 1 to iw + pad, summed upwards
+                int r = ih * xw;
+                int o = ih * yw;
                 for (int iw = 0; iw < xw; iw++) {
-                    int o1 = Math.min(iw + pad + 1, yw);
-                    float s = 0f;
-                    for (int ow = Math.max(iw + pad - k + 1, 0); ow < o1; ow++) {
-                        s += spread[ih * yw + ow];
+                    grad[r + iw] = 0f;
+                }
+                for (int t = 0; t < k; t++) {
+                    int shift = pad - k + 1 + t;
+                    int end = Math.min(xw, yw - shift);
+                    for (int iw = Math.max(0, -shift); iw < end; iw++) {
+                        grad[r + iw] += spread[o + iw + shift];
                     }
-                    grad[ih * xw + iw] = s;
                 }
             }
             int d = dx + pl * x.plane();
-            for (int i = 0; i < grad.length; i++) {
-                a.put(d + i, a.get(d + i) + grad[i]);
+            a.read(d, acc, acc.length);
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] += grad[i];
             }
+            a.write(acc, d, acc.length);
         }
     }
 
