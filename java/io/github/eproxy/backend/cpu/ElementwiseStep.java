@@ -28,25 +28,11 @@ final class ElementwiseStep extends Step {
     void forward(int part, int parts) {
         int from = lo(size, part, parts);
         int to = hi(size, part, parts);
-        int y = out();
         if (zero) {
-            for (int i = from; i < to; i++) {
-                a.put(y + i, 0f);
-            }
+            a.zero(out() + from, to - from);
             return;
         }
-        int x0 = inputs[0];
-        if (inputs.length == 2) {
-            StagedLoops.add(a, x0 + from, inputs[1] + from, y + from, to - from);
-            return;
-        }
-        for (int i = from; i < to; i++) {
-            float s = a.get(x0 + i);
-            for (int j = 1; j < inputs.length; j++) {
-                s += a.get(inputs[j] + i);
-            }
-            a.put(y + i, s);
-        }
+        StagedLoops.sum(a, inputs, from, out() + from, to - from);
     }
 
     @Override

@@ -67,6 +67,24 @@ final class StagedLoops {
         }
     }
 
+    /** y = x_0 + x_1 + ... (added in input order), x_j starting {@code offset} past {@code inputs[j]}. */
+    static void sum(NativeFloats m, int[] inputs, int offset, int y, int count) {
+        float[][] b = BUFFERS.get();
+        float[] u = b[0];
+        float[] v = b[1];
+        for (int at = 0; at < count; at += CHUNK) {
+            int n = Math.min(CHUNK, count - at);
+            m.read(inputs[0] + offset + at, u, n);
+            for (int j = 1; j < inputs.length; j++) {
+                m.read(inputs[j] + offset + at, v, n);
+                for (int i = 0; i < n; i++) {
+                    u[i] += v[i];
+                }
+            }
+            m.write(u, y + at, n);
+        }
+    }
+
     /** y += v. */
     static void addConstant(NativeFloats m, int y, int count, float v) {
         float[] b = BUFFERS.get()[0];

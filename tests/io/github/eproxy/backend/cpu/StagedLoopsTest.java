@@ -88,6 +88,11 @@ class StagedLoopsTest {
                 v[Z + i] += v[X + i];
             }
         });
+        sameAsPlain((m, n) -> StagedLoops.sum(m, new int[] {X - 1, Y, X}, 1, Z, n), (v, n) -> {
+            for (int i = 0; i < n; i++) {
+                v[Z + i] = v[X + i] + v[Y + 1 + i] + v[X + 1 + i];
+            }
+        });
         sameAsPlain((m, n) -> StagedLoops.addConstant(m, Z, n, 0.37f), (v, n) -> {
             for (int i = 0; i < n; i++) {
                 v[Z + i] += 0.37f;
