@@ -32,7 +32,8 @@ final class StagedLoops {
      * dx += dy where y > 0, for a ReLU output y (0 or positive). The unit is selected by multiplying
      * with min(y * 2^100 * 2^100, 1), which is exactly 0 or 1 for every such y (even the smallest
      * subnormal; two factors because 2^200 is not a float): no branch, so no misprediction on the random
-     * sign patterns of activations, and it vectorises.
+     * sign patterns of activations, and it vectorises. (An infinite dy at an inactive unit now gives
+     * NaN instead of nothing; a gradient that overflows has already made the run diverge.)
      */
     static void reluBackward(NativeFloats m, int y, int dy, int dx, int count) {
         float[][] b = BUFFERS.get();
