@@ -5,7 +5,9 @@ package io.github.eproxy.backend.cpu;
  * loops over arrays but not loops over {@code Unsafe} accesses, and the copies in and out (bulk
  * memory moves of L1-sized chunks) cost less than the scalar loop they replace. Each loop does the
  * same float operations in the same order as its plain per-element form, so results are unchanged.
- * The chunk buffers are per thread.
+ * The chunk buffers are per thread. Each loop spells out its own chunking on purpose: one helper
+ * taking the body as a lambda would see many bodies at one call site, and C2 would stop inlining
+ * them, and with that stop vectorising.
  */
 final class StagedLoops {
     static final int CHUNK = 1024;
