@@ -1,0 +1,64 @@
+package io.github.eproxy.bench;
+
+import io.github.eproxy.backend.TrainingRun;
+import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.proxy.Eproxy;
+import io.github.eproxy.proxy.EproxyConfig;
+import io.github.eproxy.searchspace.Nb201;
+import java.util.Arrays;
+
+/**
+ * Ours against libtorch as paired measurements: on a shared virtual machine the speed of the whole
+ * machine drifts by tens of percent within minutes, which {@link TorchComparisonBench}'s separate
+ * trials (one engine after the other) absorb into their error bars. Here each pair runs the same
+ * training run (cells of {@link TorchParity}, default configuration, one thread each) through ours
+ * and then libtorch back to back, after two warm-up pairs, so both halves of a pair see the same
+ * machine; the ratio of each pair is the sample. Prints, per cell, the median ratio and its range,
+ * and the geometric mean of the medians over the cells.
+ *
+ * <pre>java -cp target/benchmarks.jar io.github.eproxy.bench.TorchRatio [pairs]</pre>
+ */
+public final class TorchRatio {
+    private TorchRatio() {
+    }
+
+    public static void main(String[] args) {
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        Nb201 space = new Nb201();
+        double logSum = 0;
+        try (Eproxy eproxy = Eproxy.builder().space(space).config(EproxyConfig.DEFAULT).threads(1).concurrency(1).build();
+                CpuBackend cpu = new CpuBackend(1)) {
+            TorchReference torch = new TorchReference(1);
+            System.out.println("cell | median ours ms | median libtorch ms | median ours/libtorch | min - max ratio");
+            for (int cell = 0; cell < TorchParity.CELLS.size(); cell++) {
+                TrainingRun run = eproxy.trainingRun(space.parse(TorchParity.CELLS.get(cell)), 1);
+                double[] ours = new double[pairs];
+                double[] theirs = new double[pairs];
+                double[] ratio = new double[pairs];
+                for (int i = -2; i < pairs; i++) {
+                    long t0 = System.nanoTime();
+                    cpu.train(run);
+                    long t1 = System.nanoTime();
+                    torch.train(run);
+                    long t2 = System.nanoTime();
+                    if (i >= 0) {
+                        ours[i] = (t1 - t0) / 1e6;
+                        theirs[i] = (t2 - t1) / 1e6;
+                        ratio[i] = ours[i] / theirs[i];
+                    }
+                }
+                double median = median(ratio);
+                logSum += Math.log(median);
+                System.out.printf("%d | %.0f | %.0f | %.2f | %.2f - %.2f%n", cell, median(ours), median(theirs), median,
+                        Arrays.stream(ratio).min().orElseThrow(), Arrays.stream(ratio).max().orElseThrow());
+            }
+        }
+        System.out.printf("geometric mean of the median ratios: %.2f%n", Math.exp(logSum / TorchParity.CELLS.size()));
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}
