@@ -21,8 +21,11 @@ final class ConvStep extends Step {
     private final Op.Conv2d op;
     private final Shape x;
     private final Shape y;
-    private final Im2col im2col;
-    private final Im2col dyIm2col;
+    /** Per part (the unfoldings keep per-thread scratch). */
+    private final Im2col[] im2col;
+    private final Im2col[] dyIm2col;
+    /** Stride-1 input gradient as a convolution of dy with the flipped kernel (else col2im). */
+    private final boolean transposed;
     private final boolean pointwise;
     private final int groups;
     private final int inPerGroup;
@@ -53,11 +56,15 @@ final class ConvStep extends Step {
         images = Workspace.imagesPerBlock(net, node, parts);
         fwdPerThread = Workspace.forwardPerThread(net, node, parts);
         bwdPerThread = Workspace.backwardPerThread(net, node, parts);
-        im2col = new Im2col(inPerGroup, x.h(), x.w(), op.kernel(), op.stride(), op.padding(), op.dilation(), y.h(), y.w());
-        dyIm2col = Workspace.transposedData(op) ? new Im2col(outPerGroup, y.h(), y.w(), op.kernel(), 1,
-                op.dilation() * (op.kernel() - 1) - op.padding(), op.dilation(), x.h(), x.w()) : null;
+        transposed = Workspace.transposedData(op);
+        im2col = new Im2col[parts];
+        dyIm2col = new Im2col[parts];
         gemm = new Gemm[parts];
         for (int i = 0; i < parts; i++) {
+            im2col[i] = new Im2col(inPerGroup, x.h(), x.w(), op.kernel(), op.stride(), op.padding(), op.dilation(), y.h(),
+                    y.w());
+            dyIm2col[i] = transposed ? new Im2col(outPerGroup, y.h(), y.w(), op.kernel(), 1,
+                    op.dilation() * (op.kernel() - 1) - op.padding(), op.dilation(), x.h(), x.w()) : null;
             gemm[i] = new Gemm(m);
         }
     }
@@ -98,7 +105,7 @@ final class ConvStep extends Step {
         int yAll = colsAll + images * cols;
         for (int gi = 0; gi < groups; gi++) {
             for (int n = n0; n < n1; n++) {
-                im2col.unfold(a, at(in(0), x, n, inPerGroup, gi), a, colsAll + (n - n0) * y.plane(), ld);
+                im2col[part].unfold(a, at(in(0), x, n, inPerGroup, gi), a, colsAll + (n - n0) * y.plane(), ld);
             }
             mm.sgemm(false, false, outPerGroup, ld, kdim, 1f, true, param(0) + gi * outPerGroup * kdim, colsAll, 0f, yAll);
             for (int n = n0; n < n1; n++) {
@@ -133,7 +140,7 @@ final class ConvStep extends Step {
             }
             return;
         }
-        if (dx >= 0 && dyIm2col != null) {
+        if (dx >= 0 && transposed) {
             flipKernel(dw + weightSize);
         }
         for (int b0 = n0; b0 < n1; b0 += images) {
@@ -147,7 +154,7 @@ final class ConvStep extends Step {
         int ldIn = (n1 - n0) * x.plane();
         int colsAll = plan.bwdWorkspace[node.id()] + part * bwdPerThread;
         int dataAll = colsAll + images * cols;
-        int dyAll = dataAll + (dyIm2col != null ? images * Workspace.dataColumns(plan.net, node) : 0);
+        int dyAll = dataAll + (transposed ? images * Workspace.dataColumns(plan.net, node) : 0);
         int flipped = dw + weightSize;
         for (int gi = 0; gi < groups; gi++) {
             for (int n = n0; n < n1; n++) {
@@ -157,7 +164,7 @@ final class ConvStep extends Step {
             }
             if (dWeight) {
                 for (int n = n0; n < n1; n++) {
-                    im2col.unfold(a, at(in(0), x, n, inPerGroup, gi), a, colsAll + (n - n0) * y.plane(), ld);
+                    im2col[part].unfold(a, at(in(0), x, n, inPerGroup, gi), a, colsAll + (n - n0) * y.plane(), ld);
                 }
                 // dW_g[outPerGroup, kdim] += dy[outPerGroup, b*plane] * cols^T[b*plane, kdim]
                 mm.sgemm(false, true, outPerGroup, kdim, ld, 1f, false, dyAll, colsAll, 1f, dw + gi * outPerGroup * kdim);
@@ -165,9 +172,9 @@ final class ConvStep extends Step {
             if (dx < 0) {
                 continue;
             }
-            if (dyIm2col != null) {
+            if (transposed) {
                 for (int n = n0; n < n1; n++) {
-                    dyIm2col.unfold(a, at(dout(), y, n, outPerGroup, gi), a, dataAll + (n - n0) * x.plane(), ldIn);
+                    dyIm2col[part].unfold(a, at(dout(), y, n, outPerGroup, gi), a, dataAll + (n - n0) * x.plane(), ldIn);
                 }
                 // dx_g[inPerGroup, b*inPlane] = W'_g * im2col(dy); the product lands in colsAll, then adds into dx
                 mm.sgemm(false, false, inPerGroup, ldIn, dyRows, 1f, false, flipped + gi * inPerGroup * dyRows, dataAll, 0f, colsAll);
@@ -179,7 +186,7 @@ final class ConvStep extends Step {
             } else {
                 mm.sgemm(true, false, kdim, ld, outPerGroup, 1f, true, w + gi * outPerGroup * kdim, dyAll, 0f, colsAll);
                 for (int n = n0; n < n1; n++) {
-                    im2col.foldAdd(a, colsAll + (n - n0) * y.plane(), ld, a, at(dx, x, n, inPerGroup, gi));
+                    im2col[part].foldAdd(a, colsAll + (n - n0) * y.plane(), ld, a, at(dx, x, n, inPerGroup, gi));
                 }
             }
         }

@@ -1,11 +1,12 @@
 package io.github.eproxy.backend.cpu;
 
+import java.util.Arrays;
 
 /**
  * Unfolds one image's channels into a [C*k*k, outH*outW] block of a matrix whose rows are
  * {@code ld} floats apart (row = (c*k + ki)*k + kj), and the reverse, summing overlapping windows
  * (col2im). Padding reads as zero. Several images unfold side by side into one matrix, so one
- * sgemm serves them all.
+ * sgemm serves them all. An instance keeps scratch arrays, so one thread uses it at a time.
  */
 final class Im2col {
     final int channels;
@@ -17,6 +18,9 @@ final class Im2col {
     final int dilation;
     final int outH;
     final int outW;
+    /** Scratch of the general unfolding (one input plane, one unfolded row), allocated on first use. */
+    private float[] plane;
+    private float[] block;
 
     Im2col(int channels, int h, int w, int k, int stride, int pad, int dilation, int outH, int outW) {
         this.channels = channels;
@@ -35,31 +39,32 @@ final class Im2col {
             unfoldSameWidth(src, x, dst, cols, ld);
             return;
         }
+        if (plane == null) {
+            plane = new float[h * w];
+            block = new float[outH * outW];
+        }
         for (int c = 0; c < channels; c++) {
+            src.read(x + c * h * w, plane, h * w);
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
-                    int row = cols + ((c * k + ki) * k + kj) * ld;
                     int shift = kj * dilation - pad;
                     int lo = firstInside(shift);
                     int hi = endInside(shift);
                     for (int oh = 0; oh < outH; oh++) {
                         int ih = oh * stride - pad + ki * dilation;
-                        int o = row + oh * outW;
+                        int o = oh * outW;
                         if (ih < 0 || ih >= h || lo >= hi) {
-                            zero(dst, o, outW);
+                            Arrays.fill(block, o, o + outW, 0f);
                             continue;
                         }
-                        int base = x + (c * h + ih) * w + shift;
-                        zero(dst, o, lo);
-                        if (stride == 1 && hi - lo >= SHORT) {
-                            dst.copy(src, base + lo, o + lo, hi - lo);
-                        } else {
-                            for (int ow = lo; ow < hi; ow++) {
-                                dst.put(o + ow, src.get(base + ow * stride));
-                            }
+                        int base = ih * w + shift;
+                        Arrays.fill(block, o, o + lo, 0f);
+                        for (int ow = lo; ow < hi; ow++) {
+                            block[o + ow] = plane[base + ow * stride];
                         }
-                        zero(dst, o + hi, outW - hi);
+                        Arrays.fill(block, o + hi, o + outW, 0f);
                     }
+                    dst.write(block, cols + ((c * k + ki) * k + kj) * ld, outH * outW);
                 }
             }
         }
