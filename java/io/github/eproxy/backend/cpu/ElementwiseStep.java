@@ -11,7 +11,7 @@ import io.github.eproxy.plan.Plan;
 final class ElementwiseStep extends Step {
     private final int size;
     private final boolean zero;
-    /** Arena offsets of the inputs, read once: the per-element loop must not re-derive them. */
+    /** Arena offsets of the inputs, in input order (the order of the sum). */
     private final int[] inputs;
 
     ElementwiseStep(Plan plan, Node node, Memory m) {

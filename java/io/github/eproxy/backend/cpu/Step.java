@@ -74,5 +74,4 @@ abstract class Step {
     static int hi(int total, int part, int parts) {
         return (int) ((long) total * (part + 1) / parts);
     }
-
 }
