@@ -11,12 +11,13 @@ import java.util.Arrays;
  * Ours against libtorch as paired measurements: on a shared virtual machine the speed of the whole
  * machine drifts by tens of percent within minutes, which {@link TorchComparisonBench}'s separate
  * trials (one engine after the other) absorb into their error bars. Here each pair runs the same
- * training run (cells of {@link TorchParity}, default configuration, one thread each) through ours
- * and then libtorch back to back, after two warm-up pairs, so both halves of a pair see the same
+ * training run (cells of {@link TorchParity}, default configuration, the same number of threads
+ * each: one by default, or both libraries' own default, all cores) through ours and then libtorch
+ * back to back, after two warm-up pairs, so both halves of a pair see the same
  * machine; the ratio of each pair is the sample. Prints, per cell, the median ratio and its range,
  * and the geometric mean of the medians over the cells.
  *
- * <pre>java -cp target/benchmarks.jar io.github.eproxy.bench.TorchRatio [pairs]</pre>
+ * <pre>java -cp target/benchmarks.jar io.github.eproxy.bench.TorchRatio [pairs [threads]]</pre>
  */
 public final class TorchRatio {
     private TorchRatio() {
@@ -24,14 +25,17 @@ public final class TorchRatio {
 
     public static void main(String[] args) {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Nb201 space = new Nb201();
         double logSum = 0;
-        try (Eproxy eproxy = Eproxy.builder().space(space).config(EproxyConfig.DEFAULT).threads(1).concurrency(1).build();
-                CpuBackend cpu = new CpuBackend(1)) {
-            TorchReference torch = new TorchReference(1);
+        try (Eproxy eproxy = Eproxy.builder().space(space).config(EproxyConfig.DEFAULT).threads(threads)
+                .concurrency(1).build();
+                CpuBackend cpu = new CpuBackend(threads)) {
+            TorchReference torch = new TorchReference(threads);
+            System.out.println(threads + " thread(s) each");
             System.out.println("cell | median ours ms | median libtorch ms | median ours/libtorch | min - max ratio");
             for (int cell = 0; cell < TorchParity.CELLS.size(); cell++) {
-                TrainingRun run = eproxy.trainingRun(space.parse(TorchParity.CELLS.get(cell)), 1);
+                TrainingRun run = eproxy.trainingRun(space.parse(TorchParity.CELLS.get(cell)), threads);
                 double[] ours = new double[pairs];
                 double[] theirs = new double[pairs];
                 double[] ratio = new double[pairs];
