@@ -8,6 +8,7 @@ import io.github.eproxy.searchspace.SearchSpace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -20,8 +21,9 @@ final class ProxyOptions {
             description = "NB101 stem width: 16 (reference's proxy variant) or 128 (the benchmark's) (default: ${DEFAULT-VALUE}).")
     int nb101Stem;
 
-    @Option(names = "--config", description = "Eproxy configuration JSON (default: plain Eproxy, see README).")
-    Path config;
+    @Option(names = "--config", description = "Eproxy configuration: a JSON file, or the JSON itself when it starts "
+            + "with '{', e.g. '{\"lr\": 1.0}'; unnamed settings keep their defaults (default: plain Eproxy, see README).")
+    String config;
 
     @Option(names = "--proxy-seed", description = "Override the configuration's seed (images, targets, initialisation).")
     Long proxySeed;
@@ -63,12 +65,15 @@ final class ProxyOptions {
     EproxyConfig eproxyConfig() {
         EproxyConfig c = EproxyConfig.DEFAULT;
         if (config != null) {
+            boolean inline = config.strip().startsWith("{");
             try {
-                c = EproxyConfig.fromJson(Files.readString(config));
+                c = EproxyConfig.fromJson(inline ? config : Files.readString(Path.of(config)));
+            } catch (NoSuchFileException e) {
+                throw new UncheckedIOException("config file " + config + " does not exist (inline JSON starts with '{')", e);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read config " + config + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot read config file " + config + ": " + e, e);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException((inline ? "--config" : config) + ": " + e.getMessage(), e);
             }
         }
         return proxySeed == null ? c : c.withSeed(proxySeed);

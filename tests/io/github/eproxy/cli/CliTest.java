@@ -55,6 +55,10 @@ class CliTest {
         Files.writeString(config, "{\"lr\": 0}");
         assertOneLineError(run("score", "--sample", "1", "--config", config.toString(), "--out", dir.resolve("c.jsonl").toString()),
                 "learning rate must be positive");
+        assertOneLineError(run("score", "--sample", "1", "--config", "{\"lr\": -1}", "--out", dir.resolve("d.jsonl").toString()),
+                "--config: Eproxy config: learning rate must be positive, got -1.0");
+        assertOneLineError(run("score", "--sample", "1", "--config", dir.resolve("missing.json").toString(), "--out",
+                dir.resolve("e.jsonl").toString()), "missing.json does not exist");
         assertOneLineError(run("evaluate", "--sample", "1"), "--sample must be in 2..15625");
     }
 
@@ -78,6 +82,11 @@ class CliTest {
                 "--out", dir.resolve("c.jsonl").toString());
         assertEquals(0, auto[0], (String) auto[1]);
         assertTrue(((String) auto[1]).contains(probe.message() + "; using the CPU backend"), (String) auto[1]);
+        Object[] inline = run("score", "--archs", archs.toString(), "--config", SMALL_CONFIG, "--backend", "cpu",
+                "--out", dir.resolve("d.jsonl").toString());
+        assertEquals(0, inline[0], (String) inline[1]);
+        assertEquals(3, new ObjectMapper().readTree(dir.resolve("d.jsonl").toFile()).get("lossCurve").size(),
+                "the inline configuration's 3 iterations");
     }
 
     @Test
