@@ -20,6 +20,7 @@ import io.github.eproxy.search.Journal;
 import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.SearchSpace;
 import io.github.eproxy.stats.Ranking;
+import io.github.eproxy.util.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -228,7 +229,7 @@ final class CompareCommand implements Callable<Integer> {
         try {
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.reason(e), e);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.SearchSpace;
 import io.github.eproxy.stats.Ranking;
+import io.github.eproxy.util.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -113,7 +114,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try {
             Files.writeString(dir.resolve("summary.json"), json.writeValueAsString(summary));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write summary: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write summary: " + IoErrors.reason(e), e);
         }
         ScatterPlot.write(dir.resolve("scatter.png"), String.format("Eproxy on %s: rho %.3f", space.name(), eproxyQ.spearman()),
                 "Eproxy score (lower is better)", proxyScores, acc);

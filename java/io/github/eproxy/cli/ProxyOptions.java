@@ -5,6 +5,7 @@ import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.Nb101;
 import io.github.eproxy.searchspace.SearchSpace;
+import io.github.eproxy.util.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,10 +69,9 @@ final class ProxyOptions {
             boolean inline = config.strip().startsWith("{");
             try {
                 c = EproxyConfig.fromJson(inline ? config : Files.readString(Path.of(config)));
-            } catch (NoSuchFileException e) {
-                throw new UncheckedIOException("config file " + config + " does not exist (inline JSON starts with '{')", e);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read config file " + config + ": " + e, e);
+                throw new UncheckedIOException("cannot read config file " + config + ": " + IoErrors.reason(e)
+                        + (e instanceof NoSuchFileException ? " (inline JSON starts with '{')" : ""), e);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException((inline ? "--config" : config) + ": " + e.getMessage(), e);
             }

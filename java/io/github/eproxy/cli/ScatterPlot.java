@@ -1,5 +1,6 @@
 package io.github.eproxy.cli;
 
+import io.github.eproxy.util.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class ScatterPlot {
         try {
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write plot " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write plot " + file + ": " + IoErrors.reason(e), e);
         }
     }
 }

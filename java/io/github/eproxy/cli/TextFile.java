@@ -1,5 +1,6 @@
 package io.github.eproxy.cli;
 
+import io.github.eproxy.util.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ final class TextFile {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, text);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.reason(e), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.eproxy.proxy;
 
+import io.github.eproxy.util.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public final class ImageBatch {
         try {
             return new ImageBatch(Files.readAllBytes(path), nameOrPath);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read image file " + nameOrPath + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read image file " + nameOrPath + ": " + IoErrors.reason(e), e);
         }
     }
 

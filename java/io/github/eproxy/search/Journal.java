@@ -2,6 +2,7 @@ package io.github.eproxy.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eproxy.util.IoErrors;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +42,7 @@ public final class Journal implements AutoCloseable {
             }
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -81,7 +82,7 @@ public final class Journal implements AutoCloseable {
             out.write('\n');
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write to " + file + ": " + IoErrors.reason(e), e);
         }
     }
 

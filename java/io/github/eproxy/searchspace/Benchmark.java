@@ -2,6 +2,7 @@ package io.github.eproxy.searchspace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eproxy.util.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ public final class Benchmark {
         try (InputStream in = open(nameOrPath)) {
             return parse(space, new ObjectMapper().readTree(in), nameOrPath);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read benchmark table " + nameOrPath + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read benchmark table " + nameOrPath + ": " + IoErrors.reason(e), e);
         }
     }
 

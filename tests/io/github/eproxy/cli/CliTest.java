@@ -58,7 +58,7 @@ class CliTest {
         assertOneLineError(run("score", "--sample", "1", "--config", "{\"lr\": -1}", "--out", dir.resolve("d.jsonl").toString()),
                 "--config: Eproxy config: learning rate must be positive, got -1.0");
         assertOneLineError(run("score", "--sample", "1", "--config", dir.resolve("missing.json").toString(), "--out",
-                dir.resolve("e.jsonl").toString()), "missing.json does not exist");
+                dir.resolve("e.jsonl").toString()), "missing.json: no such file or directory");
         assertOneLineError(run("evaluate", "--sample", "1"), "--sample must be in 2..15625");
     }
 
