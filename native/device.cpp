@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstring>
 #include <cuda_runtime.h>
+#include <dlfcn.h>
 
 #include "eproxy_native.h"
 
@@ -17,11 +18,28 @@ eproxy_status fail(eproxy_status status, const char* call, cudaError_t e, const 
   return status;
 }
 
+// The static runtime reports a missing driver as "driver version is insufficient"; say which it is.
+bool driver_loadable() {
+  void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+  if (driver == nullptr) {
+    return false;
+  }
+  dlclose(driver);
+  return true;
+}
+
 }  // namespace
 
 extern "C" eproxy_status eproxy_device_count(int* count, char* err, int err_len) {
   *count = 0;
   cudaError_t e = cudaGetDeviceCount(count);
+  if (e == cudaErrorInsufficientDriver && !driver_loadable()) {
+    *count = 0;
+    if (err != nullptr && err_len > 0) {
+      std::snprintf(err, static_cast<size_t>(err_len), "no NVIDIA driver on this machine (libcuda.so.1 cannot be loaded)");
+    }
+    return EPROXY_NO_DEVICE;
+  }
   if (e == cudaErrorNoDevice || e == cudaErrorInsufficientDriver) {
     *count = 0;
     return fail(EPROXY_NO_DEVICE, "cudaGetDeviceCount", e, __FILE__, __LINE__, err, err_len);
