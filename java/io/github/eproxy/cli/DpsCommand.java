@@ -69,6 +69,10 @@ final class DpsCommand implements Callable<Integer> {
         if (train < 3 || eval < 2 || train + eval > table.size()) {
             throw new IllegalArgumentException("need --train >= 3, --eval >= 2 and --train + --eval <= " + table.size());
         }
+        if (population < 1 || tournament < 1 || tournament > population || cycles < 0) {
+            throw new IllegalArgumentException("need 1 <= --tournament <= --population and --cycles >= 0, got --tournament "
+                    + tournament + ", --population " + population + ", --cycles " + cycles);
+        }
         List<Benchmark.Entry> drawn = EvaluateCommand.draw(table, train + eval, seed);
         List<Benchmark.Entry> trainSet = drawn.subList(0, train);
         List<Benchmark.Entry> evalSet = drawn.subList(train, train + eval);

@@ -77,6 +77,10 @@ final class SearchCommand implements Callable<Integer> {
         if (budget < 1 || seeds < 1 || maxRea < 1) {
             throw new IllegalArgumentException("--budget, --seeds and --max-rea must be positive");
         }
+        if (population < 1 || tournament < 1 || tournament > population) {
+            throw new IllegalArgumentException("need 1 <= --tournament <= --population, got --tournament " + tournament
+                    + ", --population " + population);
+        }
         Oracle oracle = new Oracle(Benchmark.load(space));
         ArchitectureSearch search = new ArchitectureSearch(space, oracle, population, tournament, queries);
         Path dir = outDir != null ? outDir : Path.of("eproxy-search-" + space.name());

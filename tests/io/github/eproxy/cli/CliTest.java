@@ -60,6 +60,10 @@ class CliTest {
         assertOneLineError(run("score", "--sample", "1", "--config", dir.resolve("missing.json").toString(), "--out",
                 dir.resolve("e.jsonl").toString()), "missing.json: no such file or directory");
         assertOneLineError(run("evaluate", "--sample", "1"), "--sample must be in 2..15625");
+        assertOneLineError(run("dps", "--population", "4", "--tournament", "5", "--out-dir", dir.resolve("dps").toString()),
+                "need 1 <= --tournament <= --population and --cycles >= 0, got --tournament 5, --population 4");
+        assertOneLineError(run("search", "--population", "0", "--out-dir", dir.resolve("search").toString()),
+                "need 1 <= --tournament <= --population, got --tournament 5, --population 0");
     }
 
     /** Without a GPU: cuda is a one-line error naming the reason, auto falls back to the CPU with a note. */
