@@ -77,9 +77,13 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String p : proxies) {
+        for (int i = 0; i < proxies.size(); i++) {
+            String p = proxies.get(i);
             if (!KNOWN.contains(p)) {
                 throw new IllegalArgumentException("unknown proxy '" + p + "' (known: " + String.join(", ", KNOWN) + ")");
+            }
+            if (proxies.indexOf(p) < i) {
+                throw new IllegalArgumentException("--proxies names '" + p + "' twice");
             }
         }
         SearchSpace space = proxy.searchSpace();

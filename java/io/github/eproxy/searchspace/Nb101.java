@@ -199,7 +199,8 @@ public final class Nb101 implements SearchSpace {
         int[][] matrix = new int[v][v];
         for (int i = 0; i < v; i++) {
             if (!m.get(i).isArray() || m.get(i).size() != v) {
-                throw new IllegalArgumentException("NB101 cell '" + text + "': matrix row " + i + " must have " + v + " entries");
+                throw new IllegalArgumentException("NB101 cell '" + text + "': the matrix must be square, a list of " + v
+                        + " rows of " + v + " entries; row " + i + " is " + m.get(i));
             }
             for (int j = 0; j < v; j++) {
                 int e = m.get(i).get(j).asInt(-1);

@@ -64,6 +64,8 @@ class CliTest {
                 "need 1 <= --tournament <= --population and --cycles >= 0, got --tournament 5, --population 4");
         assertOneLineError(run("search", "--population", "0", "--out-dir", dir.resolve("search").toString()),
                 "need 1 <= --tournament <= --population, got --tournament 5, --population 0");
+        assertOneLineError(run("compare", "--sample", "3", "--proxies", "flops,params,flops", "--out-dir", dir.resolve("cmp").toString()),
+                "--proxies names 'flops' twice");
     }
 
     /** Without a GPU: cuda is a one-line error naming the reason, auto falls back to the CPU with a note. */

@@ -37,7 +37,7 @@ class Nb101Test {
         assertMessage("[[[0,1,0],[0,0,1],[0,0,0]],[\"input\",\"conv5x5\",\"output\"]]", "unknown op 'conv5x5' at vertex 1");
         assertMessage("[[[0,1,0],[0,0,0],[0,0,0]],[\"input\",\"conv3x3-bn-relu\",\"output\"]]", "no path from input to output");
         assertMessage("[[[0,1],[1,0]],[\"input\",\"output\"]]", "strictly upper triangular");
-        assertMessage("[[[0,1]],[\"input\",\"output\"]]", "matrix row 0 must have 1 entries");
+        assertMessage("[[[0,1]],[\"input\",\"output\"]]", "the matrix must be square, a list of 1 rows of 1 entries; row 0 is [0,1]");
         assertMessage("not json", "not JSON");
         StringBuilder dense = new StringBuilder("[[");
         for (int i = 0; i < 7; i++) {
