@@ -74,7 +74,7 @@ public final class TorchParity {
         System.exit(ok ? 0 : 1);
     }
 
-    private static double relative(double a, double b) {
+    static double relative(double a, double b) {
         return Math.abs(a - b) / Math.abs(b);
     }
 
@@ -86,7 +86,7 @@ public final class TorchParity {
         return worst;
     }
 
-    private static double relativeL2(float[] a, float[] b, int n) {
+    static double relativeL2(float[] a, float[] b, int n) {
         double d = 0;
         double norm = 0;
         for (int i = 0; i < n; i++) {
