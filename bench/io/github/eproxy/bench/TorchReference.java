@@ -11,6 +11,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.SGD;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.SGDOptions;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -27,6 +28,8 @@ import org.bytedeco.pytorch.global.torch;
 public final class TorchReference {
     private float[] lastParams;
     private float[] lastGradients;
+    /** Per node id, for the ReLUs of the last {@link #gradients} call: 1 where the unit passed, else 0. */
+    private float[][] lastReluMasks;
 
     private final torch.ScalarType dtype;
 
@@ -50,11 +53,24 @@ public final class TorchReference {
 
     /** As {@link org.bytedeco.pytorch.Tensor#backward} after the run's first forward pass: the gradients, in the plan's layout. */
     public float[] gradients(TrainingRun run) {
-        run(new TrainingRun(run.plan(), run.params(), run.input(), run.targets(), run.sgd(), 1), true);
+        return gradients(run, null);
+    }
+
+    /**
+     * As {@link #gradients(TrainingRun)}, with the ReLU of each node id that has a mask computed as
+     * x * mask (mask 1 where the unit is to pass, else 0): another engine's ReLU decisions, so that
+     * units whose input lies within rounding of zero take the same side of the kink in both.
+     */
+    public float[] gradients(TrainingRun run, float[][] reluMasks) {
+        run(new TrainingRun(run.plan(), run.params(), run.input(), run.targets(), run.sgd(), 1), true, reluMasks);
         return lastGradients;
     }
 
     private LossCurve run(TrainingRun run, boolean keepGradients) {
+        return run(run, keepGradients, null);
+    }
+
+    private LossCurve run(TrainingRun run, boolean keepGradients, float[][] reluMasks) {
         Plan plan = run.plan();
         Net net = plan.net;
         try (PointerScope scope = new PointerScope()) {
@@ -90,7 +106,9 @@ public final class TorchReference {
                 Tensor total = null;
                 for (int id : plan.forward) {
                     Node node = net.node(id);
-                    out[id] = forward(node, out, params, targets);
+                    boolean masked = reluMasks != null && reluMasks[id] != null && node.op() instanceof Op.Relu;
+                    out[id] = masked ? out[node.input(0)].mul(tensor(reluMasks[id], 0, reluMasks[id].length, dims(node)))
+                            : forward(node, out, params, targets);
                     if (node.op() instanceof Op.Loss loss) {
                         double value = out[id].item_double();
                         train[it] += value;
@@ -101,6 +119,7 @@ public final class TorchReference {
                 if (it == run.iterations() - 1) {
                     if (keepGradients) {
                         total.backward();
+                        lastReluMasks = reluMasks(plan, out);
                     }
                     break;
                 }
@@ -118,6 +137,23 @@ public final class TorchReference {
             }
             return new LossCurve(train, eval);
         }
+    }
+
+    /** The ReLU decisions of the last {@link #gradients} call's forward pass, as masks per node id (null elsewhere). */
+    public float[][] reluMasks() {
+        return lastReluMasks;
+    }
+
+    private static float[][] reluMasks(Plan plan, Tensor[] out) {
+        float[][] masks = new float[out.length][];
+        for (int id : plan.forward) {
+            if (plan.net.node(id).op() instanceof Op.Relu) {
+                Tensor passed = out[id].detach().gt(new Scalar(0.0)).to(torch.ScalarType.Float).contiguous();
+                masks[id] = new float[(int) passed.numel()];
+                passed.data_ptr_float().get(masks[id]);
+            }
+        }
+        return masks;
     }
 
     /** The parameters at the end of the last run, in the plan's layout. */
