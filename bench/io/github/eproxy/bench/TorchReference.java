@@ -48,7 +48,16 @@ public final class TorchReference {
     }
 
     public LossCurve train(TrainingRun run) {
-        return run(run, false);
+        return run(run, false, null);
+    }
+
+    /**
+     * As {@link #train(TrainingRun)}, with another engine's ReLU decisions in every forward pass:
+     * {@code reluMasksPerStep[k][node id]} is 1 where the unit passed in that engine's pass k, else 0,
+     * and the ReLU becomes x * mask (see {@link #gradients(TrainingRun, float[][])}).
+     */
+    public LossCurve train(TrainingRun run, float[][][] reluMasksPerStep) {
+        return run(run, false, reluMasksPerStep);
     }
 
     /** As {@link org.bytedeco.pytorch.Tensor#backward} after the run's first forward pass: the gradients, in the plan's layout. */
@@ -62,15 +71,12 @@ public final class TorchReference {
      * units whose input lies within rounding of zero take the same side of the kink in both.
      */
     public float[] gradients(TrainingRun run, float[][] reluMasks) {
-        run(new TrainingRun(run.plan(), run.params(), run.input(), run.targets(), run.sgd(), 1), true, reluMasks);
+        run(new TrainingRun(run.plan(), run.params(), run.input(), run.targets(), run.sgd(), 1), true,
+                reluMasks == null ? null : new float[][][] {reluMasks});
         return lastGradients;
     }
 
-    private LossCurve run(TrainingRun run, boolean keepGradients) {
-        return run(run, keepGradients, null);
-    }
-
-    private LossCurve run(TrainingRun run, boolean keepGradients, float[][] reluMasks) {
+    private LossCurve run(TrainingRun run, boolean keepGradients, float[][][] reluMasksPerStep) {
         Plan plan = run.plan();
         Net net = plan.net;
         try (PointerScope scope = new PointerScope()) {
@@ -104,6 +110,7 @@ public final class TorchReference {
                 Tensor[] out = new Tensor[net.nodes().size()];
                 out[0] = input;
                 Tensor total = null;
+                float[][] reluMasks = reluMasksPerStep == null ? null : reluMasksPerStep[it];
                 for (int id : plan.forward) {
                     Node node = net.node(id);
                     boolean masked = reluMasks != null && reluMasks[id] != null && node.op() instanceof Op.Relu;

@@ -11,6 +11,7 @@ import io.github.eproxy.plan.Planner;
 import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.Nb201;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,22 +23,29 @@ import org.junit.jupiter.params.provider.FieldSource;
  * {@link TorchParity}'s NB201 cells (bench profile only, it needs libtorch:
  * {@code mvn -Pbench test -Dtest=TorchParityTest}).
  *
- * <p>What float32 allows is asserted. On every cell, the first loss matches libtorch float32 and
- * float64 within 1e-4. The first gradient matches float64 within 5e-2: the scatter of every float32
- * engine on these cells (libtorch float32's own is up to 2.6e-2), where a wrong backward is off by
- * the gradient's own size. That scatter comes from a few ReLU inputs within rounding of zero (out of
- * up to half a million), which land on the other side of the kink than in float64 and pass or
- * block a whole unit's gradient. With our ReLU decisions imposed on libtorch float64, our first
- * gradient matches it within 1e-4, or within twice libtorch float32's own deviation under the same
- * decisions where float32 cannot reach 1e-4. On the pooling-heavy cell, which has no such units,
- * the first gradient matches float64 within 1e-4 as it is, and at lr 0.01 the whole ten-step loss
- * curve matches libtorch float32's within 1e-4. At the default lr 1.2 the other cells' float32
- * curves (libtorch's included) drift 1e-3 to 1e-1 from float64 within a few steps. There the
- * curves are printed, not asserted (BENCHMARKS.md, parity).
+ * <p>In float32, a few of the up to half a million ReLU inputs per pass lie within rounding of
+ * zero. They land on either side of the kink depending on the engine's summation order, and each
+ * passes or blocks a whole unit's gradient. So the engines are compared under the same ReLU
+ * decisions (ours, imposed on libtorch as x * mask), and as they are where that cannot matter:
+ * <ul>
+ * <li>every cell: the first loss within 1e-4 of libtorch float32 and float64, and the first
+ * gradient within 5e-2 of float64 as it is (the kink scatter; a wrong backward is off by the
+ * gradient's own size);
+ * <li>every cell, under our decisions: the first gradient within 1e-4 of float64, or within twice
+ * libtorch float32's deviation under the same decisions where float32 does not reach 1e-4;
+ * <li>cells 0, 2 and 3, under our decisions at every step: the whole ten-step loss curve at the
+ * defaults within 1e-4 of libtorch float32's (the issue's criterion). Cells 1 and 4 are left out:
+ * even with the decisions shared, their residual 1e-4 first-gradient difference grows about
+ * twentyfold per step in both engines (BENCHMARKS.md, parity);
+ * <li>the pooling-heavy cell 2, which has no units at the kink, as it is: the first gradient
+ * within 1e-4 of float64, and the whole curve at lr 0.01 within 1e-4 of libtorch float32's.
+ * </ul>
  */
 class TorchParityTest {
     private static final double GRADIENT_SCATTER = 5e-2;
     private static final String WELL_CONDITIONED = TorchParity.CELLS.get(2);
+    /** The cells whose ten steps stay within 2e-5 of float64 once the ReLU decisions are shared (not cells 1 and 4). */
+    static final List<String> SMOOTH_TRAJECTORIES = List.of(TorchParity.CELLS.get(0), TorchParity.CELLS.get(2), TorchParity.CELLS.get(3));
     private static final Nb201 SPACE = new Nb201();
     private static CpuBackend cpu;
     private static TorchReference single;
@@ -59,6 +67,28 @@ class TorchParityTest {
         try (Eproxy eproxy = Eproxy.builder().space(SPACE).config(config).threads(1).concurrency(1).build()) {
             return eproxy.trainingRun(SPACE.parse(cell), 1);
         }
+    }
+
+    /** The same run planned without buffer reuse, so that every node's output can be read after it. */
+    private static TrainingRun unshared(TrainingRun run, int iterations) {
+        Plan plan = new Planner(1, false).plan(run.plan().net);
+        return new TrainingRun(plan, run.params(), run.input(), run.targets(), run.sgd(), iterations);
+    }
+
+    /** Per node id, for each ReLU of the CPU backend's last forward pass (unshared plan): 1 where the unit passed, else 0. */
+    private static float[][] ourReluMasks(Plan plan) {
+        Net net = plan.net;
+        float[][] masks = new float[net.nodes().size()][];
+        for (int id : plan.forward) {
+            if (net.node(id).op() instanceof Op.Relu) {
+                float[] y = cpu.output(id);
+                masks[id] = new float[y.length];
+                for (int i = 0; i < y.length; i++) {
+                    masks[id][i] = y[i] > 0 ? 1f : 0f;
+                }
+            }
+        }
+        return masks;
     }
 
     private static double firstGradientError(TrainingRun run) {
@@ -84,23 +114,11 @@ class TorchParityTest {
     @ParameterizedTest
     @FieldSource("io.github.eproxy.bench.TorchParity#CELLS")
     void firstGradientMatchesFloat64UnderTheSameReluDecisions(String cell) {
-        TrainingRun planned = run(cell, EproxyConfig.DEFAULT);
-        Net net = planned.plan().net;
-        Plan unshared = new Planner(1, false).plan(net);
-        TrainingRun run = new TrainingRun(unshared, planned.params(), planned.input(), planned.targets(), planned.sgd(), 1);
+        TrainingRun run = unshared(run(cell, EproxyConfig.DEFAULT), 1);
         cpu.gradients(run);
         float[] ours = cpu.paramGradients();
-        float[][] masks = new float[net.nodes().size()][];
-        for (int id : unshared.forward) {
-            if (net.node(id).op() instanceof Op.Relu) {
-                float[] y = cpu.output(id);
-                masks[id] = new float[y.length];
-                for (int i = 0; i < y.length; i++) {
-                    masks[id][i] = y[i] > 0 ? 1f : 0f;
-                }
-            }
-        }
-        int n = unshared.trainableSize;
+        float[][] masks = ourReluMasks(run.plan());
+        int n = run.plan().trainableSize;
         double plainError = TorchParity.relativeL2(ours, exact.gradients(run), n);
         float[][] exactMasks = exact.reluMasks();
         int flipped = 0;
@@ -116,6 +134,29 @@ class TorchParityTest {
                 + "%.1e; with our ReLU decisions imposed on float64: ours %.1e, libtorch f32 %.1e%n", cell, flipped, plainError,
                 oursError, theirsError);
         assertTrue(oursError <= Math.max(TorchParity.RTOL, 2 * theirsError), "ours " + oursError + ", libtorch f32 " + theirsError);
+    }
+
+    @ParameterizedTest
+    @FieldSource("SMOOTH_TRAJECTORIES")
+    void lossCurveMatchesLibtorchUnderTheSameReluDecisions(String cell) {
+        TrainingRun base = run(cell, EproxyConfig.DEFAULT);
+        int steps = base.iterations();
+        float[][][] masks = new float[steps][][];
+        double[] ours = null;
+        for (int k = 1; k <= steps; k++) {
+            // a run of k iterations ends with forward pass k: its ReLU decisions are pass k's
+            TrainingRun upToK = unshared(base, k);
+            ours = cpu.train(upToK).eval();
+            masks[k - 1] = ourReluMasks(upToK.plan());
+        }
+        TrainingRun run = unshared(base, steps);
+        double[] theirs = single.train(run, masks).eval();
+        double[] truth = exact.train(run, masks).eval();
+        System.out.println(cell + ": with our ReLU decisions at every step, loss vs libtorch f32:" + drifts(ours, theirs)
+                + "; vs float64:" + drifts(ours, truth));
+        for (int i = 0; i < steps; i++) {
+            assertTrue(TorchParity.relative(ours[i], theirs[i]) <= TorchParity.RTOL, "step " + i + ": " + ours[i] + " / " + theirs[i]);
+        }
     }
 
     @Test
