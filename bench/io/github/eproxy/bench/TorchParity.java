@@ -63,7 +63,7 @@ public final class TorchParity {
                 ok &= pass;
                 String gNative = "n/a";
                 if (nat != null) {
-                    nat.train(new TrainingRun(run.plan(), run.params(), run.input(), run.targets(), run.sgd(), 2));
+                    nat.train(run.withIterations(2));
                     gNative = String.format("%.1e", relativeL2(nat.paramGradients(), gradTruth, n));
                 }
                 System.out.printf("%s %.1e %.1e | %.1e %.1e | %.1e %.1e | %s | %s%n", pass ? "ok  " : "FAIL", lossOurs,

@@ -71,8 +71,7 @@ public final class TorchReference {
      * units whose input lies within rounding of zero take the same side of the kink in both.
      */
     public float[] gradients(TrainingRun run, float[][] reluMasks) {
-        run(new TrainingRun(run.plan(), run.params(), run.input(), run.targets(), run.sgd(), 1), true,
-                reluMasks == null ? null : new float[][][] {reluMasks});
+        run(run.withIterations(1), true, reluMasks == null ? null : new float[][][] {reluMasks});
         return lastGradients;
     }
 

@@ -29,4 +29,9 @@ public record TrainingRun(Plan plan, float[] params, float[] input, float[][] ta
             throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
         }
     }
+
+    /** The same run with another number of forward passes. */
+    public TrainingRun withIterations(int count) {
+        return new TrainingRun(plan, params, input, targets, sgd, count);
+    }
 }

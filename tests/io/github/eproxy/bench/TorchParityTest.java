@@ -70,9 +70,9 @@ class TorchParityTest {
     }
 
     /** The same run planned without buffer reuse, so that every node's output can be read after it. */
-    private static TrainingRun unshared(TrainingRun run, int iterations) {
+    private static TrainingRun unshared(TrainingRun run) {
         Plan plan = new Planner(1, false).plan(run.plan().net);
-        return new TrainingRun(plan, run.params(), run.input(), run.targets(), run.sgd(), iterations);
+        return new TrainingRun(plan, run.params(), run.input(), run.targets(), run.sgd(), run.iterations());
     }
 
     /** Per node id, for each ReLU of the CPU backend's last forward pass (unshared plan): 1 where the unit passed, else 0. */
@@ -114,7 +114,7 @@ class TorchParityTest {
     @ParameterizedTest
     @FieldSource("io.github.eproxy.bench.TorchParity#CELLS")
     void firstGradientMatchesFloat64UnderTheSameReluDecisions(String cell) {
-        TrainingRun run = unshared(run(cell, EproxyConfig.DEFAULT), 1);
+        TrainingRun run = unshared(run(cell, EproxyConfig.DEFAULT)).withIterations(1);
         cpu.gradients(run);
         float[] ours = cpu.paramGradients();
         float[][] masks = ourReluMasks(run.plan());
@@ -139,17 +139,15 @@ class TorchParityTest {
     @ParameterizedTest
     @FieldSource("SMOOTH_TRAJECTORIES")
     void lossCurveMatchesLibtorchUnderTheSameReluDecisions(String cell) {
-        TrainingRun base = run(cell, EproxyConfig.DEFAULT);
-        int steps = base.iterations();
+        TrainingRun run = unshared(run(cell, EproxyConfig.DEFAULT));
+        int steps = run.iterations();
         float[][][] masks = new float[steps][][];
         double[] ours = null;
         for (int k = 1; k <= steps; k++) {
             // a run of k iterations ends with forward pass k: its ReLU decisions are pass k's
-            TrainingRun upToK = unshared(base, k);
-            ours = cpu.train(upToK).eval();
-            masks[k - 1] = ourReluMasks(upToK.plan());
+            ours = cpu.train(run.withIterations(k)).eval();
+            masks[k - 1] = ourReluMasks(run.plan());
         }
-        TrainingRun run = unshared(base, steps);
         double[] theirs = single.train(run, masks).eval();
         double[] truth = exact.train(run, masks).eval();
         System.out.println(cell + ": with our ReLU decisions at every step, loss vs libtorch f32:" + drifts(ours, theirs)

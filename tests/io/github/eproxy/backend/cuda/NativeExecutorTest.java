@@ -253,8 +253,7 @@ class NativeExecutorTest {
                 CpuBackend cpu = new CpuBackend(1);
                 NativeBackend nat = open.get()) {
             TrainingRun full = eproxy.trainingRun(space.parse(cell), 1);
-            TrainingRun r = gpu ? full
-                    : new TrainingRun(full.plan(), full.params(), full.input(), full.targets(), full.sgd(), 3);
+            TrainingRun r = gpu ? full : full.withIterations(3);
             LossCurve expected = cpu.train(r);
             LossCurve actual = nat.train(r);
             double tolerance = gpu ? 1e-3 : RTOL;
