@@ -4,8 +4,10 @@ import io.github.eproxy.backend.TrainingRun;
 import io.github.eproxy.backend.cpu.CpuBackend;
 import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
+import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.Nb201;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Ours against libtorch as paired measurements: on a shared virtual machine the speed of the whole
@@ -15,9 +17,11 @@ import java.util.Arrays;
  * each: one by default, or both libraries' own default, all cores) through ours and then libtorch
  * back to back, after two warm-up pairs, so both halves of a pair see the same
  * machine; the ratio of each pair is the sample. Prints, per cell, the median ratio and its range,
- * and the geometric mean of the medians over the cells.
+ * and the geometric mean of the medians over the cells. With {@code sample}, the cells are that many
+ * uniform NB201 draws ({@link Archs}, seed {@code seed}) instead, as a batch scored from the benchmark's
+ * own distribution would be, and it also prints the ratio of the summed medians (a batch's total time).
  *
- * <pre>java -cp target/benchmarks.jar io.github.eproxy.bench.TorchRatio [pairs [threads]]</pre>
+ * <pre>java -cp target/benchmarks.jar io.github.eproxy.bench.TorchRatio [pairs [threads [sample [seed]]]]</pre>
  */
 public final class TorchRatio {
     private TorchRatio() {
@@ -27,15 +31,20 @@ public final class TorchRatio {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Nb201 space = new Nb201();
+        List<Architecture> cells = args.length > 2
+                ? Archs.uniform(space, Integer.parseInt(args[2]), args.length > 3 ? Long.parseLong(args[3]) : 0)
+                : TorchParity.CELLS.stream().map(c -> (Architecture) space.parse(c)).toList();
         double logSum = 0;
+        double oursTotal = 0;
+        double theirsTotal = 0;
         try (Eproxy eproxy = Eproxy.builder().space(space).config(EproxyConfig.DEFAULT).threads(threads)
                 .concurrency(1).build();
                 CpuBackend cpu = new CpuBackend(threads)) {
             TorchReference torch = new TorchReference(threads);
             System.out.println(threads + " thread(s) each");
-            System.out.println("cell | median ours ms | median libtorch ms | median ours/libtorch | min - max ratio");
-            for (int cell = 0; cell < TorchParity.CELLS.size(); cell++) {
-                TrainingRun run = eproxy.trainingRun(space.parse(TorchParity.CELLS.get(cell)), threads);
+            System.out.println("cell | median ours ms | median libtorch ms | median ours/libtorch | min - max ratio | architecture");
+            for (int cell = 0; cell < cells.size(); cell++) {
+                TrainingRun run = eproxy.trainingRun(cells.get(cell), threads);
                 double[] ours = new double[pairs];
                 double[] theirs = new double[pairs];
                 double[] ratio = new double[pairs];
@@ -53,11 +62,15 @@ public final class TorchRatio {
                 }
                 double median = median(ratio);
                 logSum += Math.log(median);
-                System.out.printf("%d | %.0f | %.0f | %.2f | %.2f - %.2f%n", cell, median(ours), median(theirs), median,
-                        Arrays.stream(ratio).min().orElseThrow(), Arrays.stream(ratio).max().orElseThrow());
+                oursTotal += median(ours);
+                theirsTotal += median(theirs);
+                System.out.printf("%d | %.0f | %.0f | %.2f | %.2f - %.2f | %s%n", cell, median(ours), median(theirs), median,
+                        Arrays.stream(ratio).min().orElseThrow(), Arrays.stream(ratio).max().orElseThrow(), cells.get(cell));
             }
         }
-        System.out.printf("geometric mean of the median ratios: %.2f%n", Math.exp(logSum / TorchParity.CELLS.size()));
+        System.out.printf("geometric mean of the median ratios: %.2f%n", Math.exp(logSum / cells.size()));
+        System.out.printf("summed medians, ours / libtorch: %.0f / %.0f ms = %.2f%n", oursTotal, theirsTotal,
+                oursTotal / theirsTotal);
     }
 
     private static double median(double[] values) {

@@ -19,7 +19,8 @@ final class ProxyOptions {
     String space;
 
     @Option(names = "--nb101-stem", defaultValue = "16",
-            description = "NB101 stem width: 16 (reference's proxy variant) or 128 (the benchmark's) (default: ${DEFAULT-VALUE}).")
+            description = "NB101 stem width: 16 (reference's proxy variant, cheapest), 64 (ranks markedly better, "
+                    + "about 4x the time; README) or 128 (the benchmark's) (default: ${DEFAULT-VALUE}).")
     int nb101Stem;
 
     @Option(names = "--config", description = "Eproxy configuration: a JSON file, or the JSON itself when it starts "
