@@ -20,9 +20,6 @@ import io.github.eproxy.search.Journal;
 import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.SearchSpace;
 import io.github.eproxy.stats.Ranking;
-import io.github.eproxy.util.IoErrors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +31,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import picocli.CommandLine.Command;
@@ -230,10 +226,6 @@ final class CompareCommand implements Callable<Integer> {
             rho.add(Double.isNaN(r.quality().spearman()) ? 0 : r.quality().spearman());
         }
         chart.addSeries("rho", names, rho);
-        try {
-            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.reason(e), e);
-        }
+        PngFile.write(file, chart);
     }
 }

@@ -11,15 +11,11 @@ import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.SearchSpace;
 import io.github.eproxy.stats.Ranking;
-import io.github.eproxy.util.IoErrors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine.Command;
@@ -140,10 +136,6 @@ final class DpsCommand implements Callable<Integer> {
                 .xAxisTitle("configurations evaluated").yAxisTitle("Spearman rho").build();
         chart.getStyler().setLegendVisible(false);
         chart.addSeries("best", x, best);
-        try {
-            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.reason(e), e);
-        }
+        PngFile.write(file, chart);
     }
 }

@@ -1,12 +1,8 @@
 package io.github.eproxy.cli;
 
-import io.github.eproxy.util.IoErrors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -39,10 +35,6 @@ final class ScatterPlot {
         if (!xs.isEmpty()) {
             chart.addSeries("architectures", xs, ys).setMarker(SeriesMarkers.CIRCLE);
         }
-        try {
-            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write plot " + file + ": " + IoErrors.reason(e), e);
-        }
+        PngFile.write(file, chart);
     }
 }
