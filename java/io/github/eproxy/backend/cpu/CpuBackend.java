@@ -232,7 +232,7 @@ public final class CpuBackend implements Backend {
             return new ConvStep(plan, node, memory, pool.parts());
         }
         if (op instanceof Op.BatchNorm) {
-            return new BatchNormStep(plan, node, memory);
+            return new BatchNormStep(plan, node, memory, pool.parts());
         }
         if (op instanceof Op.Relu) {
             return frozenMasks == null ? new ReluStep(plan, node, memory)
@@ -240,6 +240,9 @@ public final class CpuBackend implements Backend {
         }
         if (op instanceof Op.MaxPool && frozenChoices != null) {
             return new FrozenMaxPoolStep(plan, node, memory, frozenChoices.get(node.id()));
+        }
+        if (op instanceof Op.AvgPool ap && SameSizeAvgPoolStep.handles(ap)) {
+            return new SameSizeAvgPoolStep(plan, node, memory, pool.parts());
         }
         if (op instanceof Op.AvgPool || op instanceof Op.MaxPool) {
             return new PoolStep(plan, node, memory, pool.parts());

@@ -14,6 +14,11 @@ final class StagedLoops {
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
 
+    /** Channels summed side by side by the lane loops, and their chunk per operand (eight operands stay in L1). */
+    static final int LANES = 4;
+    static final int LANE_CHUNK = 512;
+    private static final ThreadLocal<float[][]> LANE_BUFFERS = ThreadLocal.withInitial(() -> new float[2 * LANES][LANE_CHUNK]);
+
     private StagedLoops() {
     }
 
@@ -120,19 +125,77 @@ final class StagedLoops {
         return s;
     }
 
-    /** {@code start} plus the (x - mean)^2 over x[0..count), added in double in index order. */
-    static double squaredDeviation(NativeFloats m, int x, int count, double mean, double start) {
-        float[] b = BUFFERS.get()[0];
-        double s = start;
-        for (int at = 0; at < count; at += CHUNK) {
-            int n = Math.min(CHUNK, count - at);
-            m.read(x + at, b, n);
+    /**
+     * Per lane j of {@link #LANES}: sums[j] plus x_j[0..count), x_j starting at {@code x[j]}, added
+     * in double in index order. Each lane is one chain of dependent adds, as in {@link #sum}; the
+     * lanes are independent, so they run side by side in about the time of one. Lanes may repeat
+     * an offset.
+     */
+    static void sumLanes(NativeFloats m, int[] x, int count, double[] sums) {
+        float[][] b = LANE_BUFFERS.get();
+        float[] b0 = b[0];
+        float[] b1 = b[1];
+        float[] b2 = b[2];
+        float[] b3 = b[3];
+        double s0 = sums[0];
+        double s1 = sums[1];
+        double s2 = sums[2];
+        double s3 = sums[3];
+        for (int at = 0; at < count; at += LANE_CHUNK) {
+            int n = Math.min(LANE_CHUNK, count - at);
+            m.read(x[0] + at, b0, n);
+            m.read(x[1] + at, b1, n);
+            m.read(x[2] + at, b2, n);
+            m.read(x[3] + at, b3, n);
             for (int i = 0; i < n; i++) {
-                double d = b[i] - mean;
-                s += d * d;
+                s0 += b0[i];
+                s1 += b1[i];
+                s2 += b2[i];
+                s3 += b3[i];
             }
         }
-        return s;
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+    }
+
+    /** As {@link #sumLanes}, adding (x_j - mean[j])^2, each difference taken in double. */
+    static void squaredDeviationLanes(NativeFloats m, int[] x, int count, double[] mean, double[] sums) {
+        float[][] b = LANE_BUFFERS.get();
+        float[] b0 = b[0];
+        float[] b1 = b[1];
+        float[] b2 = b[2];
+        float[] b3 = b[3];
+        double m0 = mean[0];
+        double m1 = mean[1];
+        double m2 = mean[2];
+        double m3 = mean[3];
+        double s0 = sums[0];
+        double s1 = sums[1];
+        double s2 = sums[2];
+        double s3 = sums[3];
+        for (int at = 0; at < count; at += LANE_CHUNK) {
+            int n = Math.min(LANE_CHUNK, count - at);
+            m.read(x[0] + at, b0, n);
+            m.read(x[1] + at, b1, n);
+            m.read(x[2] + at, b2, n);
+            m.read(x[3] + at, b3, n);
+            for (int i = 0; i < n; i++) {
+                double d0 = b0[i] - m0;
+                double d1 = b1[i] - m1;
+                double d2 = b2[i] - m2;
+                double d3 = b3[i] - m3;
+                s0 += d0 * d0;
+                s1 += d1 * d1;
+                s2 += d2 * d2;
+                s3 += d3 * d3;
+            }
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
     }
 
     /** y = (x - mean) * scale + shift. */
@@ -149,28 +212,62 @@ final class StagedLoops {
     }
 
     /**
-     * Batch norm's two backward sums over one plane, added to {@code sums}: [0] += dy, [1] += dy * xhat
-     * with xhat = (x - mean) * invStd, both in double, in index order.
+     * Batch norm's two backward sums per lane (as {@link #sumLanes}):
+     * sumDy[j] += dy_j and sumDyXhat[j] += dy_j * xhat_j, xhat_j = (x_j - mean[j]) * invStd[j] in
+     * float, both added in double in index order. The products are formed first, lane by lane
+     * (vectorised, the same float operations), so that the eight chains keep their sums in registers.
      */
-    static void normalizeBackwardSums(NativeFloats m, int x, int dy, int count, float mean, float invStd,
-            double[] sums) {
-        float[][] b = BUFFERS.get();
-        float[] xs = b[0];
-        float[] gs = b[1];
-        double sumDy = sums[0];
-        double sumDyXhat = sums[1];
-        for (int at = 0; at < count; at += CHUNK) {
-            int n = Math.min(CHUNK, count - at);
-            m.read(x + at, xs, n);
-            m.read(dy + at, gs, n);
+    static void normalizeBackwardSumLanes(NativeFloats m, int[] x, int[] dy, int count, float[] mean, float[] invStd,
+            double[] sumDy, double[] sumDyXhat) {
+        float[][] b = LANE_BUFFERS.get();
+        float[] x0 = b[0];
+        float[] x1 = b[1];
+        float[] x2 = b[2];
+        float[] x3 = b[3];
+        float[] g0 = b[4];
+        float[] g1 = b[5];
+        float[] g2 = b[6];
+        float[] g3 = b[7];
+        double d0 = sumDy[0];
+        double d1 = sumDy[1];
+        double d2 = sumDy[2];
+        double d3 = sumDy[3];
+        double e0 = sumDyXhat[0];
+        double e1 = sumDyXhat[1];
+        double e2 = sumDyXhat[2];
+        double e3 = sumDyXhat[3];
+        for (int at = 0; at < count; at += LANE_CHUNK) {
+            int n = Math.min(LANE_CHUNK, count - at);
+            for (int j = 0; j < LANES; j++) {
+                float[] xs = b[j];
+                float[] gs = b[LANES + j];
+                m.read(x[j] + at, xs, n);
+                m.read(dy[j] + at, gs, n);
+                float mj = mean[j];
+                float rj = invStd[j];
+                for (int i = 0; i < n; i++) {
+                    xs[i] = gs[i] * ((xs[i] - mj) * rj);
+                }
+            }
             for (int i = 0; i < n; i++) {
-                float g = gs[i];
-                sumDy += g;
-                sumDyXhat += g * ((xs[i] - mean) * invStd);
+                d0 += g0[i];
+                d1 += g1[i];
+                d2 += g2[i];
+                d3 += g3[i];
+                e0 += x0[i];
+                e1 += x1[i];
+                e2 += x2[i];
+                e3 += x3[i];
             }
         }
-        sums[0] = sumDy;
-        sums[1] = sumDyXhat;
+        sumDy[0] = d0;
+        sumDy[1] = d1;
+        sumDy[2] = d2;
+        sumDy[3] = d3;
+        sumDyXhat[0] = e0;
+        sumDyXhat[1] = e1;
+        sumDyXhat[2] = e2;
+        sumDyXhat[3] = e3;
     }
 
     /** dx += k * (dy - meanDy - xhat * meanDyXhat), xhat = (x - mean) * invStd. */

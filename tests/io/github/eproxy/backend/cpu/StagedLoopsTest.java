@@ -120,27 +120,62 @@ class StagedLoopsTest {
         for (int count : COUNTS) {
             float[] v = operands();
             double sum = 0.25;
-            double sq = 0.5;
-            double sumDy = -1;
-            double sumDyXhat = 2;
             for (int i = 0; i < count; i++) {
                 sum += v[X + i];
-                double d = v[X + i] - 0.3;
-                sq += d * d;
-                float dy = v[Z + i];
-                sumDy += dy;
-                sumDyXhat += dy * ((v[X + i] - 0.1f) * 1.7f);
+            }
+            try (NativeBuffer buf = new NativeBuffer()) {
+                buf.ensure(SIZE);
+                buf.copyIn(v);
+                assertEquals(sum, StagedLoops.sum(buf.floats(), X, count, 0.25));
+            }
+        }
+    }
+
+    /** Each lane is its own chain in index order, exactly as one channel at a time; a lane may repeat another's operand. */
+    @Test
+    void laneSumsEachMatchTheirOwnChain() {
+        int[] lanes = {X, Y, X + 1, Y};
+        int[] grads = {Z, Z + 2, X, Z};
+        double[] mean = {0.3, -0.1, 1e-3, 0.3};
+        float[] meanF = {0.1f, -0.2f, 0f, 0.1f};
+        float[] invStd = {1.7f, 0.3f, 12f, 1.7f};
+        for (int count : new int[] {1, 7, StagedLoops.LANE_CHUNK - 1, StagedLoops.LANE_CHUNK, 3 * StagedLoops.LANE_CHUNK + 5}) {
+            float[] v = operands();
+            double[] sum = new double[StagedLoops.LANES];
+            double[] sq = new double[StagedLoops.LANES];
+            double[] sumDy = new double[StagedLoops.LANES];
+            double[] sumDyXhat = new double[StagedLoops.LANES];
+            for (int j = 0; j < StagedLoops.LANES; j++) {
+                sum[j] = 0.25 * j;
+                sq[j] = 0.5 * j;
+                sumDy[j] = -j;
+                sumDyXhat[j] = 2 * j;
+                for (int i = 0; i < count; i++) {
+                    float xv = v[lanes[j] + i];
+                    sum[j] += xv;
+                    double d = xv - mean[j];
+                    sq[j] += d * d;
+                    float dy = v[grads[j] + i];
+                    sumDy[j] += dy;
+                    sumDyXhat[j] += dy * ((xv - meanF[j]) * invStd[j]);
+                }
             }
             try (NativeBuffer buf = new NativeBuffer()) {
                 buf.ensure(SIZE);
                 buf.copyIn(v);
                 NativeFloats m = buf.floats();
-                assertEquals(sum, StagedLoops.sum(m, X, count, 0.25));
-                assertEquals(sq, StagedLoops.squaredDeviation(m, X, count, 0.3, 0.5));
-                double[] sums = {-1, 2};
-                StagedLoops.normalizeBackwardSums(m, X, Z, count, 0.1f, 1.7f, sums);
-                assertEquals(sumDy, sums[0]);
-                assertEquals(sumDyXhat, sums[1]);
+                double[] gotSum = {0, 0.25, 0.5, 0.75};
+                double[] gotSq = {0, 0.5, 1, 1.5};
+                double[] gotDy = {0, -1, -2, -3};
+                double[] gotDyXhat = {0, 2, 4, 6};
+                StagedLoops.sumLanes(m, lanes, count, gotSum);
+                StagedLoops.squaredDeviationLanes(m, lanes, count, mean, gotSq);
+                StagedLoops.normalizeBackwardSumLanes(m, lanes, grads, count, meanF, invStd, gotDy, gotDyXhat);
+                assertArrayEquals(sum, gotSum, "count " + count);
+                assertArrayEquals(sq, gotSq, "count " + count);
+                assertArrayEquals(sumDy, gotDy, "count " + count);
+                assertArrayEquals(sumDyXhat, gotDyXhat, "count " + count);
+                assertArrayEquals(v, buf.copyOut(0, SIZE), "the lane sums leave memory as it was");
             }
         }
     }
