@@ -143,10 +143,7 @@ final class StagedLoops {
         double s3 = sums[3];
         for (int at = 0; at < count; at += LANE_CHUNK) {
             int n = Math.min(LANE_CHUNK, count - at);
-            m.read(x[0] + at, b0, n);
-            m.read(x[1] + at, b1, n);
-            m.read(x[2] + at, b2, n);
-            m.read(x[3] + at, b3, n);
+            readLanes(m, x, at, n, b);
             for (int i = 0; i < n; i++) {
                 s0 += b0[i];
                 s1 += b1[i];
@@ -158,6 +155,13 @@ final class StagedLoops {
         sums[1] = s1;
         sums[2] = s2;
         sums[3] = s3;
+    }
+
+    /** b[j][0..n) = the n floats from x[j] + at, for each lane j. */
+    private static void readLanes(NativeFloats m, int[] x, int at, int n, float[][] b) {
+        for (int j = 0; j < LANES; j++) {
+            m.read(x[j] + at, b[j], n);
+        }
     }
 
     /** As {@link #sumLanes}, adding (x_j - mean[j])^2, each difference taken in double. */
@@ -177,10 +181,7 @@ final class StagedLoops {
         double s3 = sums[3];
         for (int at = 0; at < count; at += LANE_CHUNK) {
             int n = Math.min(LANE_CHUNK, count - at);
-            m.read(x[0] + at, b0, n);
-            m.read(x[1] + at, b1, n);
-            m.read(x[2] + at, b2, n);
-            m.read(x[3] + at, b3, n);
+            readLanes(m, x, at, n, b);
             for (int i = 0; i < n; i++) {
                 double d0 = b0[i] - m0;
                 double d1 = b1[i] - m1;

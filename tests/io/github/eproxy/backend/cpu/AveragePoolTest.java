@@ -62,32 +62,11 @@ class AveragePoolTest {
     }
 
     private static float[] forward(float[] x, int planes, int h, int w, int k, int pad) {
-        float[] y = new float[x.length];
-        float[] rows = new float[h * w];
+        float[] y = columnSums(rowSums(x, planes, h, w, k, pad), planes, h, w, k, pad);
         for (int p = 0; p < planes; p++) {
-            int at = p * h * w;
             for (int i = 0; i < h; i++) {
                 for (int j = 0; j < w; j++) {
-                    float s = 0f;
-                    for (int t = 0; t < k; t++) {
-                        int c = j + t - pad;
-                        if (c >= 0 && c < w) {
-                            s += x[at + i * w + c];
-                        }
-                    }
-                    rows[i * w + j] = s;
-                }
-            }
-            for (int i = 0; i < h; i++) {
-                for (int j = 0; j < w; j++) {
-                    float s = 0f;
-                    for (int t = 0; t < k; t++) {
-                        int r = i + t - pad;
-                        if (r >= 0 && r < h) {
-                            s += rows[r * w + j];
-                        }
-                    }
-                    y[at + i * w + j] = s / (taps(i, h, k, pad) * taps(j, w, k, pad));
+                    y[(p * h + i) * w + j] /= taps(i, h, k, pad) * taps(j, w, k, pad);
                 }
             }
         }
@@ -96,44 +75,52 @@ class AveragePoolTest {
 
     /** The input gradient, dx = R^T C^T (dy / taps), which for a centred window is the same window sums, columns first. */
     private static float[] backward(float[] dy, int planes, int h, int w, int k, int pad) {
-        float[] share = new float[dy.length];
+        float[] share = dy.clone();
         for (int p = 0; p < planes; p++) {
             for (int i = 0; i < h; i++) {
                 for (int j = 0; j < w; j++) {
-                    int at = p * h * w + i * w + j;
-                    share[at] = dy[at] / (taps(i, h, k, pad) * taps(j, w, k, pad));
+                    share[(p * h + i) * w + j] /= taps(i, h, k, pad) * taps(j, w, k, pad);
                 }
             }
         }
-        float[] dx = new float[dy.length];
-        float[] spread = new float[h * w];
+        return rowSums(columnSums(share, planes, h, w, k, pad), planes, h, w, k, pad);
+    }
+
+    /** Each element's window sum along its row, from 0, taps left to right, in-bounds taps only. */
+    private static float[] rowSums(float[] v, int planes, int h, int w, int k, int pad) {
+        float[] out = new float[v.length];
+        for (int r = 0; r < planes * h; r++) {
+            for (int j = 0; j < w; j++) {
+                float s = 0f;
+                for (int t = 0; t < k; t++) {
+                    int c = j + t - pad;
+                    if (c >= 0 && c < w) {
+                        s += v[r * w + c];
+                    }
+                }
+                out[r * w + j] = s;
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #rowSums} down each column of each plane, top to bottom. */
+    private static float[] columnSums(float[] v, int planes, int h, int w, int k, int pad) {
+        float[] out = new float[v.length];
         for (int p = 0; p < planes; p++) {
-            int at = p * h * w;
             for (int i = 0; i < h; i++) {
                 for (int j = 0; j < w; j++) {
                     float s = 0f;
                     for (int t = 0; t < k; t++) {
                         int r = i + t - pad;
                         if (r >= 0 && r < h) {
-                            s += share[at + r * w + j];
+                            s += v[(p * h + r) * w + j];
                         }
                     }
-                    spread[i * w + j] = s;
-                }
-            }
-            for (int i = 0; i < h; i++) {
-                for (int j = 0; j < w; j++) {
-                    float s = 0f;
-                    for (int t = 0; t < k; t++) {
-                        int c = j + t - pad;
-                        if (c >= 0 && c < w) {
-                            s += spread[i * w + c];
-                        }
-                    }
-                    dx[at + i * w + j] = 0f + s;
+                    out[(p * h + i) * w + j] = s;
                 }
             }
         }
-        return dx;
+        return out;
     }
 }
