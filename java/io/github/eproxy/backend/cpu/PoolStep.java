@@ -8,7 +8,7 @@ import io.github.eproxy.plan.Plan;
 /**
  * {@code AvgPool2d(count_include_pad=False)} (divide by the number of in-bounds taps) and
  * {@code MaxPool2d} (padding never wins; the first maximum in row-major order wins, a NaN always,
- * as PyTorch's CPU kernel does; backward recomputes the arg-max from the input), window by window.
+ * as PyTorch's CPU kernel does; backward recomputes the arg-max from the input, {@link #choose}).
  * Split over (image, channel) planes, each copied into per-thread heap arrays and worked on there.
  * Same-size average pooling (NAS-Bench-201's {@code avg_pool_3x3}) has a faster step of its own,
  * {@link SameSizeAvgPoolStep}, with the same results bit for bit.
@@ -147,7 +147,7 @@ final class PoolStep extends Step {
      * the first occurrence of the maximum does, in its row and then among the rows. It takes half
      * the comparisons of a 3x3 window scan, and the comparisons are the cost: on random
      * activations they are branches the processor mispredicts. Windows of up to 2x2 gain nothing
-     * from it (3 comparisons either way) and are scanned window by window.
+     * from it (the same number of comparisons) and are scanned window by window.
      */
     private void choose(float[] in, int[] rowWinner, int[] choice) {
         if (k <= 2) {
