@@ -100,7 +100,7 @@ final class BatchNormStep extends Step {
         int c1 = hi(s.c(), part, parts);
         for (int c0 = lo(s.c(), part, parts); c0 < c1; c0 += StagedLoops.LANES) {
             for (int j = 0; j < StagedLoops.LANES; j++) {
-                int c = Math.min(c0 + j, c1 - 1);
+                int c = laneChannel(c0, j, c1);
                 mean[j] = a.get(saved + c);
                 invStd[j] = a.get(saved + s.c() + c);
             }
@@ -135,7 +135,12 @@ final class BatchNormStep extends Step {
     /** Offsets of image n's planes of channels c0, c0 + 1, ... in tensor {@code base}, the last channel below c1 repeated to fill the lanes. */
     private void lanePlanes(int[] planes, int base, int n, int c0, int c1) {
         for (int j = 0; j < planes.length; j++) {
-            planes[j] = base + n * s.perImage() + Math.min(c0 + j, c1 - 1) * s.plane();
+            planes[j] = base + n * s.perImage() + laneChannel(c0, j, c1) * s.plane();
         }
+    }
+
+    /** Lane j's channel: c0 + j, or the last channel below c1 where the lanes run past it. */
+    private static int laneChannel(int c0, int j, int c1) {
+        return Math.min(c0 + j, c1 - 1);
     }
 }

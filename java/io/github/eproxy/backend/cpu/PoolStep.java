@@ -92,12 +92,10 @@ final class PoolStep extends Step {
         float[] acc = buffers[part][2];
         int planes = y.n() * y.c();
         for (int pl = lo(planes, part, parts); pl < hi(planes, part, parts); pl++) {
-            if (max) {
-                a.read(in(0) + pl * x.plane(), in, x.plane());
-            }
             a.read(dout() + pl * y.plane(), grad, y.plane());
             a.read(dx + pl * x.plane(), acc, x.plane());
             if (max) {
+                a.read(in(0) + pl * x.plane(), in, x.plane());
                 int[] choice = choices[part];
                 choose(in, rowWinners[part], choice);
                 for (int i = 0; i < y.plane(); i++) {

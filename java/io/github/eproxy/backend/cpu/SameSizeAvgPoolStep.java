@@ -61,11 +61,12 @@ final class SameSizeAvgPoolStep extends Step {
         int planes1 = hi(y.n() * y.c(), part, parts);
         for (int p0 = lo(y.n() * y.c(), part, parts); p0 < planes1; p0 += chunkPlanes) {
             int count = Math.min(chunkPlanes, planes1 - p0);
-            a.read(in(0) + p0 * size, u, count * size);
+            int n = count * size;
+            a.read(in(0) + p0 * size, u, n);
             windowRows(u, v, tap, count * x.h());
             windowColumns(v, u, tap, count);
-            divideByTaps(u, count * size);
-            a.write(u, out() + p0 * size, count * size);
+            divideByTaps(u, n);
+            a.write(u, out() + p0 * size, n);
         }
     }
 
