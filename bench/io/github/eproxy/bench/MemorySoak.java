@@ -26,7 +26,7 @@ public final class MemorySoak {
         SplittableRandom rng = new SplittableRandom(11);
         System.out.printf("%6s %10s %10s %10s %8s%n", "archs", "rss MB", "heap MB", "native MB", "s");
         long start = System.nanoTime();
-        try (Eproxy eproxy = Eproxy.builder().space(space).config(EproxyConfig.DEFAULT).threads(threads)
+        try (Eproxy eproxy = Eproxy.builder().space(space).config(EproxyConfig.defaultFor(space)).threads(threads)
                 .concurrency(concurrency).build()) {
             java.util.List<Nb201.Cell> cells = new java.util.ArrayList<>();
             for (int i = 0; i < count; i++) {

@@ -49,7 +49,7 @@ public class PerArchLatencyBench {
     public void setup() {
         SearchSpace s = SearchSpace.named(space);
         archs.addAll(Archs.uniform(s, 60, 7));
-        eproxy = Eproxy.builder().space(s).config(EproxyConfig.DEFAULT).threads(threads).build();
+        eproxy = Eproxy.builder().space(s).config(EproxyConfig.defaultFor(s)).threads(threads).build();
     }
 
     @Benchmark

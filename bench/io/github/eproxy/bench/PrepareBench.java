@@ -46,7 +46,7 @@ public class PrepareBench {
     public void setup() {
         SearchSpace s = SearchSpace.named(space);
         archs.addAll(Archs.uniform(s, 60, 7));
-        eproxy = Eproxy.builder().space(s).config(EproxyConfig.DEFAULT).threads(1).build();
+        eproxy = Eproxy.builder().space(s).config(EproxyConfig.defaultFor(s)).threads(1).build();
     }
 
     @Benchmark

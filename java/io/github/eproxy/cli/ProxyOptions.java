@@ -24,7 +24,8 @@ final class ProxyOptions {
     int nb101Stem;
 
     @Option(names = "--config", description = "Eproxy configuration: a JSON file, or the JSON itself when it starts "
-            + "with '{', e.g. '{\"lr\": 1.0}'; unnamed settings keep their defaults (default: plain Eproxy, see README).")
+            + "with '{', e.g. '{\"lr\": 1.0}'; unnamed settings keep the space's defaults (default: plain Eproxy; "
+            + "on NB101 at stem 16 with the reference's 16-channel head; see README).")
     String config;
 
     @Option(names = "--proxy-seed", description = "Override the configuration's seed (images, targets, initialisation).")
@@ -65,11 +66,11 @@ final class ProxyOptions {
     }
 
     EproxyConfig eproxyConfig() {
-        EproxyConfig c = EproxyConfig.DEFAULT;
+        EproxyConfig c = EproxyConfig.defaultFor(searchSpace());
         if (config != null) {
             boolean inline = config.strip().startsWith("{");
             try {
-                c = EproxyConfig.fromJson(inline ? config : Files.readString(Path.of(config)));
+                c = EproxyConfig.fromJson(inline ? config : Files.readString(Path.of(config)), c);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read config file " + config + ": " + IoErrors.reason(e)
                         + (e instanceof NoSuchFileException ? " (inline JSON starts with '{')" : ""), e);

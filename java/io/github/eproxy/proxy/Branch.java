@@ -41,6 +41,15 @@ public record Branch(int tap, int transformKernel, int barrierKernel, int midCha
         return new Branch(0, 1, 3, 512, 64, List.of(Feature.NET), 2.0);
     }
 
+    /**
+     * The head of the reference's 16-channel NB101 configuration ({@code config_loss_macs_nb101_nas_16c}):
+     * final output, 3x3 transform to 128 channels, 3x3 barrier to 64, teacher plus high-frequency
+     * waves, at level 2 for the same reason as {@link #plain()}.
+     */
+    public static Branch narrowNb101() {
+        return new Branch(0, 3, 3, 128, 64, List.of(Feature.NET, Feature.WAVE_H), 2.0);
+    }
+
     private static void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException("branch: " + message);

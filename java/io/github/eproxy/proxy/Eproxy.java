@@ -47,7 +47,7 @@ public final class Eproxy implements AutoCloseable {
     private final List<Backend> all = new ArrayList<>();
 
     private Eproxy(Builder b) {
-        this.config = b.config;
+        this.config = b.config != null ? b.config : EproxyConfig.defaultFor(b.space);
         this.space = b.space;
         this.threads = b.threads;
         this.concurrency = b.concurrency;
@@ -215,7 +215,8 @@ public final class Eproxy implements AutoCloseable {
 
     /** Settings of a scorer; everything has a default. */
     public static final class Builder {
-        private EproxyConfig config = EproxyConfig.DEFAULT;
+        /** Null: {@link EproxyConfig#defaultFor} the space. */
+        private EproxyConfig config;
         private SearchSpace space = SearchSpace.named("nb201");
         private int threads = Runtime.getRuntime().availableProcessors();
         private int concurrency = 1;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eproxy.graph.Init;
+import io.github.eproxy.searchspace.Nb101;
+import io.github.eproxy.searchspace.Nb201;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,27 @@ class EproxyConfigTest {
         assertEquals(List.of(Feature.DOT), c.branches().get(0).features());
         assertEquals(Branch.plain().outChannels(), c.branches().get(0).outChannels());
         assertEquals(EproxyConfig.DEFAULT.iterations(), c.iterations());
+    }
+
+    @Test
+    void nb101AtTheNarrowStemTakesTheReferencesNarrowHead() {
+        EproxyConfig narrow = EproxyConfig.defaultFor(new Nb101(Nb101.DEFAULT_STEM));
+        assertEquals(List.of(Branch.narrowNb101()), narrow.branches());
+        assertEquals(EproxyConfig.DEFAULT.withBranches(narrow.branches()), narrow);
+        assertEquals(EproxyConfig.DEFAULT, EproxyConfig.defaultFor(new Nb101(64)));
+        assertEquals(EproxyConfig.DEFAULT, EproxyConfig.defaultFor(new Nb201()));
+    }
+
+    @Test
+    void missingFieldsTakeTheGivenBase() {
+        EproxyConfig base = EproxyConfig.defaultFor(new Nb101(Nb101.DEFAULT_STEM));
+        EproxyConfig c = EproxyConfig.fromJson("{\"lr\": 0.5, \"branches\": [{\"level\": 1.0}]}", base);
+        Branch narrow = Branch.narrowNb101();
+        Branch levelOne = new Branch(narrow.tap(), narrow.transformKernel(), narrow.barrierKernel(), narrow.midChannels(),
+                narrow.outChannels(), narrow.features(), 1.0);
+        assertEquals(new EproxyConfig(List.of(levelOne), 0.5, base.momentum(), base.weightDecay(), base.iterations(),
+                base.alpha(), base.netInit(), base.barrierInit(), base.seed(), base.batchSize(), base.augment(),
+                base.images()), c);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.github.eproxy.plan.ParamInit;
 import io.github.eproxy.plan.Plan;
 import io.github.eproxy.plan.Planner;
 import io.github.eproxy.searchspace.Benchmark;
+import io.github.eproxy.searchspace.Nb101;
 import io.github.eproxy.searchspace.Nb201;
 import io.github.eproxy.stats.Ranking;
 import java.util.Collections;
@@ -29,6 +30,17 @@ class EproxyTest {
                 new Branch(1, 3, 1, 16, 16, List.of(Feature.WAVE_L, Feature.DOT), 0.5),
                 new Branch(2, 1, 7, 16, 16, List.of(Feature.WAVE_H), 2.0));
         return EproxyConfig.DEFAULT.withBranches(all.subList(0, branches));
+    }
+
+    @Test
+    void withoutAConfigTheSpacesDefaultApplies() {
+        Nb101 narrow = new Nb101(Nb101.DEFAULT_STEM);
+        try (Eproxy nb101 = Eproxy.builder().space(narrow).threads(1).build();
+                Eproxy nb201 = Eproxy.builder().space(SMALL).threads(1).build()) {
+            assertEquals(EproxyConfig.defaultFor(narrow), nb101.config());
+            assertEquals(List.of(Branch.narrowNb101()), nb101.config().branches());
+            assertEquals(EproxyConfig.DEFAULT, nb201.config());
+        }
     }
 
     @Test
