@@ -93,6 +93,7 @@ final class CompareCommand implements Callable<Integer> {
             acc[i] = drawn.get(i).accuracy();
         }
         Path dir = outDir != null ? outDir : Path.of("eproxy-compare-" + space.name());
+        RunSettings.record(dir.resolve("settings.json"), RunSettings.of(proxy), resume);
         List<Row> rows = new ArrayList<>();
         for (String name : proxies) {
             try (ZeroCostProxy p = create(name)) {

@@ -14,8 +14,6 @@ import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.Nb201;
 import io.github.eproxy.searchspace.SearchSpace;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,22 +162,11 @@ final class SearchCommand implements Callable<Integer> {
      * The budget and the number of seeds may change: a resumed run with a larger budget reuses
      * every score already computed, and adds searches for new seeds or budgets.
      */
-    private void checkSettings(Path file) throws IOException {
-        ObjectNode s = JSON.createObjectNode();
-        s.put("space", proxy.searchSpace().name());
-        s.set("config", JSON.readTree(proxy.eproxyConfig().toJson()));
+    private void checkSettings(Path file) {
+        ObjectNode s = RunSettings.of(proxy);
         s.put("population", population);
         s.put("tournament", tournament);
         s.put("maxRea", maxRea);
-        String text = s.toPrettyString();
-        if (Files.exists(file)) {
-            if (!resume) {
-                throw new IllegalArgumentException(file + " exists: pass --resume to continue that run, or choose another --out-dir");
-            }
-            if (!JSON.readTree(Files.readString(file)).equals(s)) {
-                throw new IllegalArgumentException("--resume with settings that differ from " + file + "; use the same options or another --out-dir");
-            }
-        }
-        TextFile.write(file, text);
+        RunSettings.record(file, s, resume);
     }
 }

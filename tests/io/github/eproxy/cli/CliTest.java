@@ -128,6 +128,26 @@ class CliTest {
                 assertTrue(record.get("score").isNull());
             }
         }
+        Object[] otherConfig = run("score", "--archs", archs.toString(), "--config", "{\"iterations\": 4}", "--out",
+                out.toString(), "--resume");
+        assertOneLineError(otherConfig, "settings that differ");
+        assertTrue(((String) otherConfig[1]).contains("config.branches, config.iterations"), (String) otherConfig[1]);
+        assertEquals(after, Files.readAllLines(out), "a refused resume leaves the scores alone");
+    }
+
+    @Test
+    void resumeRefusesAnotherStemWidth(@TempDir Path dir) {
+        Path out = dir.resolve("evaluate");
+        String[] args = {"evaluate", "--space", "nb101", "--nb101-stem", "6", "--sample", "2", "--config", SMALL_CONFIG,
+            "--out-dir", out.toString()};
+        Object[] first = run(args);
+        assertEquals(0, first[0], (String) first[1]);
+        args[4] = "8";
+        String[] resumed = java.util.Arrays.copyOf(args, args.length + 1);
+        resumed[args.length] = "--resume";
+        Object[] refused = run(resumed);
+        assertOneLineError(refused, "settings that differ");
+        assertTrue(((String) refused[1]).contains("(nb101Stem)"), (String) refused[1]);
     }
 
     @Test

@@ -57,6 +57,17 @@ class Nb101Test {
     }
 
     @Test
+    void aStemTooNarrowForTheCellSaysSo() {
+        String threeOutputs = "[[[0,1,1,1,0],[0,0,0,0,1],[0,0,0,0,1],[0,0,0,0,1],[0,0,0,0,0]],"
+                + "[\"input\",\"conv1x1-bn-relu\",\"conv1x1-bn-relu\",\"conv1x1-bn-relu\",\"output\"]]";
+        Architecture cell = new Nb101(2).parse(threeOutputs);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> cell.build(new NetBuilder(new Shape(2, 3, 32, 32))));
+        assertTrue(e.getMessage().contains("stem width 2 is too narrow for cell"), e.getMessage());
+        new Nb101(3).parse(threeOutputs).build(new NetBuilder(new Shape(2, 3, 32, 32)));
+    }
+
+    @Test
     void bundledSampleBuildsWithTapsAtThePools() {
         List<Benchmark.Entry> table = Benchmark.load(space);
         assertEquals(2500, table.size());

@@ -1,0 +1,90 @@
+package io.github.eproxy.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.eproxy.searchspace.Nb101;
+import io.github.eproxy.searchspace.SearchSpace;
+import io.github.eproxy.util.IoErrors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a resumable run's results depend on, kept in a file beside them: the search space (with
+ * NB101's stem width) and the Eproxy configuration, plus what a command adds. Scores are keyed by
+ * architecture alone, so resuming with other settings would silently mix two proxies' scores in one
+ * file; {@link #record} refuses that and names the settings that differ.
+ */
+final class RunSettings {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RunSettings() {
+    }
+
+    static ObjectNode of(ProxyOptions proxy) {
+        ObjectNode s = JSON.createObjectNode();
+        SearchSpace space = proxy.searchSpace();
+        s.put("space", space.name());
+        if (space instanceof Nb101 nb101) {
+            s.put("nb101Stem", nb101.stem());
+        }
+        s.set("config", parse(proxy.eproxyConfig().toJson(), "the configuration"));
+        return s;
+    }
+
+    /**
+     * Writes {@code settings} to {@code file}. An existing file means an earlier run: without
+     * {@code resume} that is an error (as for the results themselves), with it the settings must match.
+     */
+    static void record(Path file, ObjectNode settings, boolean resume) {
+        if (Files.exists(file) && !resume) {
+            throw new IllegalArgumentException(file + " exists: pass --resume to continue that run, or choose another output");
+        }
+        if (Files.exists(file)) {
+            JsonNode before;
+            try {
+                before = parse(Files.readString(file), file.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
+            }
+            List<String> differ = new ArrayList<>();
+            collectDifferences("", before, settings, differ);
+            if (!differ.isEmpty()) {
+                throw new IllegalArgumentException("--resume with settings that differ from " + file + " ("
+                        + String.join(", ", differ) + "); use the same options or another output");
+            }
+        }
+        TextFile.write(file, settings.toPrettyString() + "\n");
+    }
+
+    /** Appends the dotted paths at which {@code a} and {@code b} differ (objects compared field by field). */
+    private static void collectDifferences(String path, JsonNode a, JsonNode b, List<String> out) {
+        if (!a.isObject() || !b.isObject()) {
+            if (!a.equals(b)) {
+                out.add(path);
+            }
+            return;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        a.fieldNames().forEachRemaining(names::add);
+        b.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            collectDifferences(path.isEmpty() ? name : path + "." + name, a.path(name), b.path(name), out);
+        }
+    }
+
+    private static JsonNode parse(String json, String what) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}
