@@ -8,7 +8,6 @@ import io.github.eproxy.graph.Shape;
 import io.github.eproxy.plan.ParamInit;
 import io.github.eproxy.plan.Plan;
 import io.github.eproxy.plan.Planner;
-import java.util.Arrays;
 import java.util.function.BiFunction;
 
 /**
@@ -48,7 +47,7 @@ public final class TorchLayerRatio {
         try (CpuBackend cpu = new CpuBackend(threads)) {
             TorchReference torch = new TorchReference(threads);
             System.out.println(threads + " thread(s) each, " + pairs + " pairs");
-            System.out.println("layers | channels@side | mean ours ms | mean libtorch ms | median ours/libtorch");
+            System.out.println("layers | channels@side | median ours ms | median libtorch ms | median ours/libtorch");
             for (Kind kind : KINDS) {
                 for (int[] stage : stages) {
                     Shape in = new Shape(16, stage[0], stage[1], stage[1]);
@@ -76,22 +75,8 @@ public final class TorchLayerRatio {
         }
         TrainingRun run = new TrainingRun(plan, ParamInit.initialValues(plan, 1), input,
                 new float[][] {new float[b.shape(output).numel()]}, new SgdSettings(1e-3f, 0.9f, 0f), 10);
-        double[] ratio = new double[pairs];
-        double ours = 0;
-        double theirs = 0;
-        for (int i = -2; i < pairs; i++) {
-            long t0 = System.nanoTime();
-            cpu.train(run);
-            long t1 = System.nanoTime();
-            torch.train(run);
-            long t2 = System.nanoTime();
-            if (i >= 0) {
-                ratio[i] = (double) (t1 - t0) / (t2 - t1);
-                ours += (t1 - t0) / 1e6;
-                theirs += (t2 - t1) / 1e6;
-            }
-        }
-        Arrays.sort(ratio);
-        System.out.printf("%s | %d@%d | %.1f | %.1f | %.2f%n", name, in.c(), in.h(), ours / pairs, theirs / pairs, ratio[pairs / 2]);
+        TorchRatio.Pairs p = TorchRatio.measure(cpu, torch, run, pairs);
+        System.out.printf("%s | %d@%d | %.1f | %.1f | %.2f%n", name, in.c(), in.h(), TorchRatio.median(p.ours()),
+                TorchRatio.median(p.theirs()), TorchRatio.median(p.ratios()));
     }
 }

@@ -44,28 +44,15 @@ public final class TorchRatio {
             System.out.println(threads + " thread(s) each");
             System.out.println("cell | median ours ms | median libtorch ms | median ours/libtorch | min - max ratio | architecture");
             for (int cell = 0; cell < cells.size(); cell++) {
-                TrainingRun run = eproxy.trainingRun(cells.get(cell), threads);
-                double[] ours = new double[pairs];
-                double[] theirs = new double[pairs];
-                double[] ratio = new double[pairs];
-                for (int i = -2; i < pairs; i++) {
-                    long t0 = System.nanoTime();
-                    cpu.train(run);
-                    long t1 = System.nanoTime();
-                    torch.train(run);
-                    long t2 = System.nanoTime();
-                    if (i >= 0) {
-                        ours[i] = (t1 - t0) / 1e6;
-                        theirs[i] = (t2 - t1) / 1e6;
-                        ratio[i] = ours[i] / theirs[i];
-                    }
-                }
+                Pairs p = measure(cpu, torch, eproxy.trainingRun(cells.get(cell), threads), pairs);
+                double[] ratio = p.ratios();
                 double median = median(ratio);
                 logSum += Math.log(median);
-                oursTotal += median(ours);
-                theirsTotal += median(theirs);
-                System.out.printf("%d | %.0f | %.0f | %.2f | %.2f - %.2f | %s%n", cell, median(ours), median(theirs), median,
-                        Arrays.stream(ratio).min().orElseThrow(), Arrays.stream(ratio).max().orElseThrow(), cells.get(cell));
+                oursTotal += median(p.ours());
+                theirsTotal += median(p.theirs());
+                System.out.printf("%d | %.0f | %.0f | %.2f | %.2f - %.2f | %s%n", cell, median(p.ours()), median(p.theirs()),
+                        median, Arrays.stream(ratio).min().orElseThrow(), Arrays.stream(ratio).max().orElseThrow(),
+                        cells.get(cell));
             }
         }
         System.out.printf("geometric mean of the median ratios: %.2f%n", Math.exp(logSum / cells.size()));
@@ -73,7 +60,36 @@ public final class TorchRatio {
                 oursTotal / theirsTotal);
     }
 
-    private static double median(double[] values) {
+    /** Milliseconds per run of ours and of libtorch, pair by pair. */
+    record Pairs(double[] ours, double[] theirs) {
+        double[] ratios() {
+            double[] r = new double[ours.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = ours[i] / theirs[i];
+            }
+            return r;
+        }
+    }
+
+    /** Trains {@code run} with ours and then libtorch, {@code pairs} times after two warm-up pairs. */
+    static Pairs measure(CpuBackend cpu, TorchReference torch, TrainingRun run, int pairs) {
+        double[] ours = new double[pairs];
+        double[] theirs = new double[pairs];
+        for (int i = -2; i < pairs; i++) {
+            long t0 = System.nanoTime();
+            cpu.train(run);
+            long t1 = System.nanoTime();
+            torch.train(run);
+            long t2 = System.nanoTime();
+            if (i >= 0) {
+                ours[i] = (t1 - t0) / 1e6;
+                theirs[i] = (t2 - t1) / 1e6;
+            }
+        }
+        return new Pairs(ours, theirs);
+    }
+
+    static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
