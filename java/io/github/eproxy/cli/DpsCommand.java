@@ -73,6 +73,14 @@ final class DpsCommand implements Callable<Integer> {
         List<Benchmark.Entry> trainSet = drawn.subList(0, train);
         List<Benchmark.Entry> evalSet = drawn.subList(train, train + eval);
         Path dir = outDir != null ? outDir : Path.of("eproxy-dps-" + space.name());
+        ObjectNode settings = RunSettings.of(proxy);
+        settings.put("train", train);
+        settings.put("eval", eval);
+        settings.put("population", population);
+        settings.put("tournament", tournament);
+        settings.put("maxWidth", maxWidth);
+        settings.put("seed", seed);
+        RunSettings.record(dir.resolve("settings.json"), settings, resume);
         long start = System.nanoTime();
         Dps dps = new Dps(space, trainSet, proxy.eproxyConfig(), maxWidth, proxy.concurrency(), proxy.backend());
         int total = population + cycles;

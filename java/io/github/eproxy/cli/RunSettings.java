@@ -47,6 +47,7 @@ final class RunSettings {
         if (Files.exists(file) && !resume) {
             throw new IllegalArgumentException(file + " exists: pass --resume to continue that run, or choose another output");
         }
+        String text = settings.toPrettyString() + "\n";
         if (Files.exists(file)) {
             JsonNode before;
             try {
@@ -55,13 +56,14 @@ final class RunSettings {
                 throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
             }
             List<String> differ = new ArrayList<>();
-            collectDifferences("", before, settings, differ);
+            // compared as read back from text: a long written as 0 reads back as an int node
+            collectDifferences("", before, parse(text, "the settings"), differ);
             if (!differ.isEmpty()) {
                 throw new IllegalArgumentException("--resume with settings that differ from " + file + " ("
                         + String.join(", ", differ) + "); use the same options or another output");
             }
         }
-        TextFile.write(file, settings.toPrettyString() + "\n");
+        TextFile.write(file, text);
     }
 
     /** Appends the dotted paths at which {@code a} and {@code b} differ (objects compared field by field). */
