@@ -77,11 +77,13 @@ public final class Nb101 implements SearchSpace {
         private int cell(NetBuilder b, int input, int outChannels) {
             int v = vertices();
             int[] ch = vertexChannels(b.shape(input).c(), outChannels);
+            int feedingOutput = 0;
             for (int t = 1; t < v - 1; t++) {
-                if (ch[t] < 1) {
-                    throw new IllegalArgumentException("stem width " + stem + " is too narrow for cell " + id()
-                            + ": its output splits " + outChannels + " channels among more vertices than that");
-                }
+                feedingOutput += matrix[t][v - 1];
+            }
+            if (feedingOutput > outChannels) {
+                throw new IllegalArgumentException("stem width " + stem + " is too narrow for cell " + id()
+                        + ": its output splits " + outChannels + " channels among " + feedingOutput + " vertices");
             }
             int[] tensors = new int[v];
             tensors[0] = input;

@@ -63,7 +63,8 @@ class Nb101Test {
         Architecture cell = new Nb101(2).parse(threeOutputs);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> cell.build(new NetBuilder(new Shape(2, 3, 32, 32))));
-        assertTrue(e.getMessage().contains("stem width 2 is too narrow for cell"), e.getMessage());
+        assertTrue(e.getMessage().contains("stem width 2 is too narrow for cell") && e.getMessage().endsWith(
+                "splits 2 channels among 3 vertices"), e.getMessage());
         new Nb101(3).parse(threeOutputs).build(new NetBuilder(new Shape(2, 3, 32, 32)));
     }
 
