@@ -54,7 +54,8 @@ public record EproxyConfig(List<Branch> branches, double lr, double momentum, do
     /**
      * The default for a search space: {@link #DEFAULT}, except on NB101 at the 16-channel stem, where
      * the head of the reference's own 16-channel configuration ({@link Branch#narrowNb101()}) replaces
-     * {@link Branch#plain()} (rho 0.496 and 0.421 against 0.417 and 0.248 on two draws of 200; README).
+     * {@link Branch#plain()} (rho 0.496, 0.421 and 0.417 against 0.417, 0.248 and 0.303 on three
+     * draws of 200; README).
      */
     public static EproxyConfig defaultFor(SearchSpace space) {
         return space instanceof Nb101 nb101 && nb101.stem() == Nb101.DEFAULT_STEM
