@@ -44,11 +44,11 @@ final class RunSettings {
      * {@code resume} that is an error (as for the results themselves), with it the settings must match.
      */
     static void record(Path file, ObjectNode settings, boolean resume) {
-        if (Files.exists(file) && !resume) {
-            throw new IllegalArgumentException(file + " exists: pass --resume to continue that run, or choose another output");
-        }
         String text = settings.toPrettyString() + "\n";
         if (Files.exists(file)) {
+            if (!resume) {
+                throw new IllegalArgumentException(file + " exists: pass --resume to continue that run, or choose another output");
+            }
             JsonNode before;
             try {
                 before = parse(Files.readString(file), file.toString());

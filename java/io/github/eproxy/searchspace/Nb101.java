@@ -77,14 +77,6 @@ public final class Nb101 implements SearchSpace {
         private int cell(NetBuilder b, int input, int outChannels) {
             int v = vertices();
             int[] ch = vertexChannels(b.shape(input).c(), outChannels);
-            int feedingOutput = 0;
-            for (int t = 1; t < v - 1; t++) {
-                feedingOutput += matrix[t][v - 1];
-            }
-            if (feedingOutput > outChannels) {
-                throw new IllegalArgumentException("stem width " + stem + " is too narrow for cell " + id()
-                        + ": its output splits " + outChannels + " channels among " + feedingOutput + " vertices");
-            }
             int[] tensors = new int[v];
             tensors[0] = input;
             List<Integer> outputs = new ArrayList<>();
@@ -137,6 +129,10 @@ public final class Nb101 implements SearchSpace {
             int inDegree = 0;
             for (int src = 1; src < v; src++) {
                 inDegree += matrix[src][v - 1];
+            }
+            if (inDegree > out) {
+                throw new IllegalArgumentException("stem width " + stem + " is too narrow for cell " + id()
+                        + ": its output splits " + out + " channels among " + inDegree + " vertices");
             }
             int interior = out / inDegree;
             int correction = out % inDegree;

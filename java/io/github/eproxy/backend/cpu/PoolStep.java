@@ -20,6 +20,11 @@ final class PoolStep extends Step {
     private final int pad;
     private final Shape x;
     private final Shape y;
+    /** Each output row's and column's window: the in-bounds input rows [rowStart, rowEnd) and columns [colStart, colEnd). */
+    private final int[] rowStart;
+    private final int[] rowEnd;
+    private final int[] colStart;
+    private final int[] colEnd;
     /** Per thread: an input plane, an output plane, an input-gradient plane. */
     private final float[][][] buffers;
     /** Per thread, for max pooling: each window row's winner, and each output's chosen input (plane indices). */
@@ -42,9 +47,31 @@ final class PoolStep extends Step {
         }
         x = plan.net.node(node.input(0)).shape();
         y = node.shape();
+        rowStart = windowStarts(y.h());
+        rowEnd = windowEnds(y.h(), x.h());
+        colStart = windowStarts(y.w());
+        colEnd = windowEnds(y.w(), x.w());
         buffers = new float[parts][3][Math.max(x.plane(), y.plane())];
         rowWinners = new int[max ? parts : 0][x.h() * y.w()];
         choices = new int[max ? parts : 0][y.plane()];
+    }
+
+    /** Per output index o along an axis: the first in-bounds input index of its window. */
+    private int[] windowStarts(int outSize) {
+        int[] start = new int[outSize];
+        for (int o = 0; o < outSize; o++) {
+            start[o] = Math.max(o * stride - pad, 0);
+        }
+        return start;
+    }
+
+    /** Per output index o along an axis of {@code inSize} inputs: one past the last in-bounds input of its window. */
+    private int[] windowEnds(int outSize, int inSize) {
+        int[] end = new int[outSize];
+        for (int o = 0; o < outSize; o++) {
+            end[o] = Math.min(o * stride - pad + k, inSize);
+        }
+        return end;
     }
 
     @Override
@@ -62,11 +89,11 @@ final class PoolStep extends Step {
                 }
             } else {
                 for (int oh = 0; oh < y.h(); oh++) {
-                    int h0 = Math.max(oh * stride - pad, 0);
-                    int h1 = Math.min(oh * stride - pad + k, x.h());
+                    int h0 = rowStart[oh];
+                    int h1 = rowEnd[oh];
                     for (int ow = 0; ow < y.w(); ow++) {
-                        int w0 = Math.max(ow * stride - pad, 0);
-                        int w1 = Math.min(ow * stride - pad + k, x.w());
+                        int w0 = colStart[ow];
+                        int w1 = colEnd[ow];
                         float s = 0f;
                         for (int ih = h0; ih < h1; ih++) {
                             for (int iw = w0; iw < w1; iw++) {
@@ -103,11 +130,11 @@ final class PoolStep extends Step {
                 }
             } else {
                 for (int oh = 0; oh < y.h(); oh++) {
-                    int h0 = Math.max(oh * stride - pad, 0);
-                    int h1 = Math.min(oh * stride - pad + k, x.h());
+                    int h0 = rowStart[oh];
+                    int h1 = rowEnd[oh];
                     for (int ow = 0; ow < y.w(); ow++) {
-                        int w0 = Math.max(ow * stride - pad, 0);
-                        int w1 = Math.min(ow * stride - pad + k, x.w());
+                        int w0 = colStart[ow];
+                        int w1 = colEnd[ow];
                         float share = grad[oh * y.w() + ow] / ((h1 - h0) * (w1 - w0));
                         for (int ih = h0; ih < h1; ih++) {
                             for (int iw = w0; iw < w1; iw++) {
@@ -155,9 +182,9 @@ final class PoolStep extends Step {
         int xw = x.w();
         for (int ih = 0; ih < x.h(); ih++) {
             for (int ow = 0; ow < y.w(); ow++) {
-                int best = ih * xw + Math.max(ow * stride - pad, 0);
+                int best = ih * xw + colStart[ow];
                 float bestValue = in[best];
-                int end = ih * xw + Math.min(ow * stride - pad + k, xw);
+                int end = ih * xw + colEnd[ow];
                 for (int i = best + 1; i < end; i++) {
                     if (in[i] > bestValue || Float.isNaN(in[i])) {
                         bestValue = in[i];
@@ -168,9 +195,9 @@ final class PoolStep extends Step {
             }
         }
         for (int oh = 0; oh < y.h(); oh++) {
-            int h1 = Math.min(oh * stride - pad + k, x.h());
+            int h1 = rowEnd[oh];
             for (int ow = 0; ow < y.w(); ow++) {
-                int ih = Math.max(oh * stride - pad, 0);
+                int ih = rowStart[oh];
                 int best = rowWinner[ih * y.w() + ow];
                 float bestValue = in[best];
                 for (ih++; ih < h1; ih++) {
@@ -188,11 +215,11 @@ final class PoolStep extends Step {
     /** {@link #choose} scanning each window in row-major order. */
     private void chooseByWindow(float[] in, int[] choice) {
         for (int oh = 0; oh < y.h(); oh++) {
-            int h0 = Math.max(oh * stride - pad, 0);
-            int h1 = Math.min(oh * stride - pad + k, x.h());
+            int h0 = rowStart[oh];
+            int h1 = rowEnd[oh];
             for (int ow = 0; ow < y.w(); ow++) {
-                int w0 = Math.max(ow * stride - pad, 0);
-                int w1 = Math.min(ow * stride - pad + k, x.w());
+                int w0 = colStart[ow];
+                int w1 = colEnd[ow];
                 int best = h0 * x.w() + w0;
                 float bestValue = in[best];
                 for (int ih = h0; ih < h1; ih++) {
