@@ -25,7 +25,8 @@ final class ProxyOptions {
 
     @Option(names = "--config", description = "Eproxy configuration: a JSON file, or the JSON itself when it starts "
             + "with '{', e.g. '{\"lr\": 1.0}'; unnamed settings keep the space's defaults (default: plain Eproxy; "
-            + "on NB101 at stem 16 with the reference's 16-channel head; see README).")
+            + "on NB101 at stem 16 the reference's 16-channel configuration, its head and FLOPs mixing alpha 0.1; "
+            + "see README).")
     String config;
 
     @Option(names = "--proxy-seed", description = "Override the configuration's seed (images, targets, initialisation).")

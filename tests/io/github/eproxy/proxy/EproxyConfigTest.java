@@ -31,10 +31,11 @@ class EproxyConfigTest {
     }
 
     @Test
-    void nb101AtTheNarrowStemTakesTheReferencesNarrowHead() {
+    void nb101AtTheNarrowStemTakesTheReferencesNarrowConfiguration() {
         EproxyConfig narrow = EproxyConfig.defaultFor(new Nb101(Nb101.DEFAULT_STEM));
         assertEquals(List.of(Branch.narrowNb101()), narrow.branches());
-        assertEquals(EproxyConfig.DEFAULT.withBranches(narrow.branches()), narrow);
+        assertEquals(0.1, narrow.alpha());
+        assertEquals(EproxyConfig.DEFAULT.withBranches(narrow.branches()).withAlpha(narrow.alpha()), narrow);
         assertEquals(EproxyConfig.DEFAULT, EproxyConfig.defaultFor(new Nb101(64)));
         assertEquals(EproxyConfig.DEFAULT, EproxyConfig.defaultFor(new Nb201()));
     }
