@@ -104,9 +104,7 @@ final class ConvStep extends Step {
         int colsAll = plan.fwdWorkspace[node.id()] + part * fwdPerThread;
         int yAll = colsAll + images * cols;
         for (int gi = 0; gi < groups; gi++) {
-            for (int n = n0; n < n1; n++) {
-                im2col[part].unfold(a, at(in(0), x, n, inPerGroup, gi), a, colsAll + (n - n0) * y.plane(), ld);
-            }
+            im2col[part].unfold(a, at(in(0), x, n0, inPerGroup, gi), x.perImage(), n1 - n0, a, colsAll, ld);
             mm.sgemm(false, false, outPerGroup, ld, kdim, 1f, true, param(0) + gi * outPerGroup * kdim, colsAll, 0f, yAll);
             for (int n = n0; n < n1; n++) {
                 for (int c = 0; c < outPerGroup; c++) {
@@ -163,9 +161,7 @@ final class ConvStep extends Step {
                 }
             }
             if (dWeight) {
-                for (int n = n0; n < n1; n++) {
-                    im2col[part].unfold(a, at(in(0), x, n, inPerGroup, gi), a, colsAll + (n - n0) * y.plane(), ld);
-                }
+                im2col[part].unfold(a, at(in(0), x, n0, inPerGroup, gi), x.perImage(), n1 - n0, a, colsAll, ld);
                 // dW_g[outPerGroup, kdim] += dy[outPerGroup, b*plane] * cols^T[b*plane, kdim]
                 mm.sgemm(false, true, outPerGroup, kdim, ld, 1f, false, dyAll, colsAll, 1f, dw + gi * outPerGroup * kdim);
             }
@@ -173,9 +169,7 @@ final class ConvStep extends Step {
                 continue;
             }
             if (transposed) {
-                for (int n = n0; n < n1; n++) {
-                    dyIm2col[part].unfold(a, at(dout(), y, n, outPerGroup, gi), a, dataAll + (n - n0) * x.plane(), ldIn);
-                }
+                dyIm2col[part].unfold(a, at(dout(), y, n0, outPerGroup, gi), y.perImage(), n1 - n0, a, dataAll, ldIn);
                 // dx_g[inPerGroup, b*inPlane] = W'_g * im2col(dy); the product lands in colsAll, then adds into dx
                 mm.sgemm(false, false, inPerGroup, ldIn, dyRows, 1f, false, flipped + gi * inPerGroup * dyRows, dataAll, 0f, colsAll);
                 for (int n = n0; n < n1; n++) {

@@ -34,48 +34,65 @@ final class Im2col {
         this.outW = outW;
     }
 
-    void unfold(NativeFloats src, int x, NativeFloats dst, int cols, int ld) {
+    /**
+     * Unfolds {@code images} images side by side: image n's channels start at {@code x + n * imageStride}
+     * and its columns at {@code cols + n * outH * outW}. Channels run outermost and images innermost,
+     * so the writes of one channel fill k*k whole rows of the matrix before the next channel's: with
+     * images innermost per image instead, a wide unfolding (512 channels, 9.4 MB) was rewritten
+     * in scattered rows once per image, at a quarter of the write rate.
+     */
+    void unfold(NativeFloats src, int x, int imageStride, int images, NativeFloats dst, int cols, int ld) {
         if (stride == 1 && outW == w) {
-            unfoldSameWidth(src, x, dst, cols, ld);
+            unfoldSameWidth(src, x, imageStride, images, dst, cols, ld);
             return;
         }
         if (plane == null) {
             plane = new float[h * w];
             block = new float[outH * outW];
         }
+        int outPlane = outH * outW;
         for (int c = 0; c < channels; c++) {
-            src.read(x + c * h * w, plane, h * w);
-            for (int ki = 0; ki < k; ki++) {
-                for (int kj = 0; kj < k; kj++) {
-                    int shift = kj * dilation - pad;
-                    int lo = firstInside(shift);
-                    int hi = endInside(shift);
-                    for (int oh = 0; oh < outH; oh++) {
-                        int ih = oh * stride - pad + ki * dilation;
-                        int o = oh * outW;
-                        if (ih < 0 || ih >= h || lo >= hi) {
-                            Arrays.fill(block, o, o + outW, 0f);
-                            continue;
-                        }
-                        int base = ih * w + shift;
-                        Arrays.fill(block, o, o + lo, 0f);
-                        for (int ow = lo; ow < hi; ow++) {
-                            block[o + ow] = plane[base + ow * stride];
-                        }
-                        Arrays.fill(block, o + hi, o + outW, 0f);
+            for (int n = 0; n < images; n++) {
+                src.read(x + n * imageStride + c * h * w, plane, h * w);
+                for (int ki = 0; ki < k; ki++) {
+                    for (int kj = 0; kj < k; kj++) {
+                        unfoldTap(ki, kj);
+                        dst.write(block, cols + ((c * k + ki) * k + kj) * ld + n * outPlane, outPlane);
                     }
-                    dst.write(block, cols + ((c * k + ki) * k + kj) * ld, outH * outW);
                 }
             }
         }
     }
 
+    /** One row of one image's unfolding, from {@link #plane} into {@link #block}. */
+    private void unfoldTap(int ki, int kj) {
+        int shift = kj * dilation - pad;
+        int lo = firstInside(shift);
+        int hi = endInside(shift);
+        for (int oh = 0; oh < outH; oh++) {
+            int ih = oh * stride - pad + ki * dilation;
+            int o = oh * outW;
+            if (ih < 0 || ih >= h || lo >= hi) {
+                Arrays.fill(block, o, o + outW, 0f);
+                continue;
+            }
+            int base = ih * w + shift;
+            Arrays.fill(block, o, o + lo, 0f);
+            for (int ow = lo; ow < hi; ow++) {
+                block[o + ow] = plane[base + ow * stride];
+            }
+            Arrays.fill(block, o + hi, o + outW, 0f);
+        }
+    }
+
     /**
      * Stride 1 with output rows as wide as input rows: a row of the unfolding is the input plane
-     * shifted by a constant, so it is one contiguous copy; then the few columns that the shift
-     * carried across a row edge are set to zero, as are the rows that fall in the padding.
+     * shifted by a constant, so per image it is one contiguous copy; then the few columns that the
+     * shift carried across a row edge are set to zero, as are the rows that fall in the padding.
      */
-    private void unfoldSameWidth(NativeFloats src, int x, NativeFloats dst, int cols, int ld) {
+    private void unfoldSameWidth(NativeFloats src, int x, int imageStride, int images, NativeFloats dst, int cols,
+            int ld) {
+        int outPlane = outH * outW;
         for (int c = 0; c < channels; c++) {
             for (int ki = 0; ki < k; ki++) {
                 int rowShift = ki * dilation - pad;
@@ -87,24 +104,25 @@ final class Im2col {
                     int lo = firstInside(shift);
                     int hi = endInside(shift);
                     if (oh0 >= oh1 || lo >= hi) {
-                        zero(dst, row, outH * outW);
+                        zero(dst, row, images * outPlane);
                         continue;
                     }
-                    zero(dst, row, oh0 * outW);
-                    zero(dst, row + oh1 * outW, (outH - oh1) * outW);
                     int first = oh0 * outW + lo;
                     int end = (oh1 - 1) * outW + hi;
-                    dst.copy(src, x + (c * h + rowShift) * w + shift + first, row + first, end - first);
-                    if (lo == 0 && hi == outW) {
-                        continue;
-                    }
-                    for (int oh = oh0; oh < oh1; oh++) {
-                        int o = row + oh * outW;
-                        for (int ow = 0; ow < lo; ow++) {
-                            dst.put(o + ow, 0f);
-                        }
-                        for (int ow = hi; ow < outW; ow++) {
-                            dst.put(o + ow, 0f);
+                    int from = x + (c * h + rowShift) * w + shift + first;
+                    for (int n = 0; n < images; n++) {
+                        int seg = row + n * outPlane;
+                        zero(dst, seg, oh0 * outW);
+                        zero(dst, seg + oh1 * outW, (outH - oh1) * outW);
+                        dst.copy(src, from + n * imageStride, seg + first, end - first);
+                        for (int oh = oh0; oh < oh1 && (lo > 0 || hi < outW); oh++) {
+                            int o = seg + oh * outW;
+                            for (int ow = 0; ow < lo; ow++) {
+                                dst.put(o + ow, 0f);
+                            }
+                            for (int ow = hi; ow < outW; ow++) {
+                                dst.put(o + ow, 0f);
+                            }
                         }
                     }
                 }

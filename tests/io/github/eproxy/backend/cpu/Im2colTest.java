@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The unfolding against its definition, element by element, with several images side by side. */
+/**
+ * The unfolding against its definition, element by element, with several images side by side, each
+ * image's channels a group of a wider tensor (the images lie one more channel apart than they hold).
+ */
 class Im2colTest {
     /** Covers both paths: stride 1 with output rows as wide as the input's (one copy per row), and the rest. */
     @Test
@@ -40,7 +43,8 @@ class Im2colTest {
         int plane = outH * outW;
         int ld = images * plane;
         int rows = channels * k * k;
-        int inSize = images * channels * h * w;
+        int imageStride = (channels + 1) * h * w;
+        int inSize = images * imageStride;
         try (NativeBuffer buf = new NativeBuffer()) {
             // input images, then the unfolding, pre-filled with garbage that must be overwritten
             buf.ensure(inSize + (long) rows * ld);
@@ -51,9 +55,7 @@ class Im2colTest {
             buf.copyIn(init);
             Im2col im2col = new Im2col(channels, h, w, k, stride, pad, dilation, outH, outW);
             NativeFloats f = buf.floats();
-            for (int n = 0; n < images; n++) {
-                im2col.unfold(f, n * channels * h * w, f, inSize + n * plane, ld);
-            }
+            im2col.unfold(f, 0, imageStride, images, f, inSize, ld);
             float[] got = buf.copyOut(inSize, rows * ld);
             for (int n = 0; n < images; n++) {
                 for (int c = 0; c < channels; c++) {
@@ -64,7 +66,7 @@ class Im2colTest {
                                     int ih = oh * stride - pad + ki * dilation;
                                     int iw = ow * stride - pad + kj * dilation;
                                     float want = ih < 0 || ih >= h || iw < 0 || iw >= w ? 0f
-                                            : init[((n * channels + c) * h + ih) * w + iw];
+                                            : init[n * imageStride + (c * h + ih) * w + iw];
                                     int at = ((c * k + ki) * k + kj) * ld + n * plane + oh * outW + ow;
                                     if (want != got[at]) {
                                         fail(String.format("k%d s%d p%d d%d %dx%d image %d c%d ki%d kj%d oh%d ow%d: %s, want %s",
