@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * NAS-Bench-101 (Ying et al., ICML 2019): a cell is a DAG of at most 7 vertices and 9 edges, given
@@ -26,8 +28,10 @@ public final class Nb101 implements SearchSpace {
     private static final int STACKS = 3;
     private static final int CELLS_PER_STACK = 3;
 
+    /** {@link #maxMacs()} per stem width, shared by every instance: each costs one pass over the 2,500 backbones. */
+    private static final Map<Integer, Long> MAX_MACS = new ConcurrentHashMap<>();
+
     private final int stem;
-    private long maxMacs = -1;
 
     public Nb101(int stem) {
         if (stem < 1) {
@@ -362,14 +366,13 @@ public final class Nb101 implements SearchSpace {
 
     /** The largest backbone among the bundled 2,500-architecture sample, at this stem width. */
     @Override
-    public synchronized long maxMacs() {
-        if (maxMacs < 0) {
+    public long maxMacs() {
+        return MAX_MACS.computeIfAbsent(stem, s -> {
             long max = 0;
             for (Benchmark.Entry e : Benchmark.load(this, Benchmark.NB101_2500)) {
                 max = Math.max(max, e.arch().macs());
             }
-            maxMacs = max;
-        }
-        return maxMacs;
+            return max;
+        });
     }
 }

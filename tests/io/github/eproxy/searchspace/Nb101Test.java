@@ -83,6 +83,19 @@ class Nb101Test {
         assertTrue(space.maxMacs() > 0);
     }
 
+    /** The normaliser of FLOPs mixing: the largest of the 2,500 at each stem width, whichever instance asks. */
+    @Test
+    void maxMacsIsTheLargestBundledBackboneAtEachStem() {
+        for (int stem : new int[] {16, 32}) {
+            Nb101 fresh = new Nb101(stem);
+            long largest = Benchmark.load(fresh).stream().mapToLong(e -> e.arch().macs()).max().orElseThrow();
+            assertEquals(largest, fresh.maxMacs());
+            assertEquals(largest, new Nb101(stem).maxMacs());
+        }
+        assertEquals(112_902_144L, new Nb101(16).maxMacs());
+        assertEquals(450_723_840L, new Nb101(32).maxMacs());
+    }
+
     @Test
     void sampleAndMutateGiveValidCells() {
         SplittableRandom rng = new SplittableRandom(9);
