@@ -157,7 +157,7 @@ final class Im2col {
     }
 
     /** Runs shorter than this are zeroed in a loop: a memory call costs more than the stores. */
-    private static final int SHORT = 24;
+    private static final int SHORT = 64;
 
     private static void zero(NativeFloats dst, int from, int count) {
         if (count >= SHORT) {
