@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * What a resumable run's results depend on, kept in a file beside them: the search space (with
- * NB101's stem width) and the Eproxy configuration, plus what a command adds. Scores are keyed by
+ * NB101's stem width), the Eproxy configuration and the threads per architecture, plus what a
+ * command adds. Scores are keyed by
  * architecture alone, so resuming with other settings would silently mix two proxies' scores in one
  * file; {@link #record} refuses that and names the settings that differ.
  */
@@ -36,6 +37,12 @@ final class RunSettings {
             s.put("nb101Stem", nb101.stem());
         }
         s.set("config", parse(proxy.eproxyConfig().toJson(), "the configuration"));
+        if (proxy.threads != 1) {
+            // each thread sums its images' weight gradients, so the thread count changes a score's
+            // last bits, and ten steps at a high learning rate can grow that to a few percent;
+            // absent at the default so that the settings of earlier runs still match
+            s.put("threads", proxy.threads);
+        }
         return s;
     }
 

@@ -151,6 +151,22 @@ class CliTest {
     }
 
     @Test
+    void resumeRefusesAnotherThreadCount(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("evaluate");
+        String[] args = {"evaluate", "--space", "nb201", "--sample", "2", "--config", SMALL_CONFIG, "--out-dir",
+            out.toString(), "--resume"};
+        assertEquals(0, run(args)[0]);
+        assertTrue(!Files.readString(out.resolve("settings.json")).contains("threads"),
+                "the default thread count is not written, so earlier runs' settings still match");
+        String[] twoThreads = java.util.Arrays.copyOf(args, args.length + 2);
+        twoThreads[args.length] = "--threads";
+        twoThreads[args.length + 1] = "2";
+        Object[] refused = run(twoThreads);
+        assertOneLineError(refused, "settings that differ");
+        assertTrue(((String) refused[1]).contains("(threads)"), (String) refused[1]);
+    }
+
+    @Test
     void searchRunsBothMethodsResumesAndRefusesOtherSettings(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("small.json");
         Files.writeString(config, SMALL_CONFIG);
