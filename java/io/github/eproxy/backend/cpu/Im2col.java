@@ -37,9 +37,9 @@ final class Im2col {
     /**
      * Unfolds {@code images} images side by side: image n's channels start at {@code x + n * imageStride}
      * and its columns at {@code cols + n * outH * outW}. Channels run outermost and images innermost,
-     * so the writes of one channel fill k*k whole rows of the matrix before the next channel's: with
-     * images innermost per image instead, a wide unfolding (512 channels, 9.4 MB) was rewritten
-     * in scattered rows once per image, at a quarter of the write rate.
+     * so that one channel's k*k rows of the matrix are written completely before the next channel's.
+     * Unfolding one image after the other instead rewrote a wide matrix (the barrier's 512 channels,
+     * 9.4 MB) in scattered pieces once per image, at a third of the write rate.
      */
     void unfold(NativeFloats src, int x, int imageStride, int images, NativeFloats dst, int cols, int ld) {
         if (stride == 1 && outW == w) {

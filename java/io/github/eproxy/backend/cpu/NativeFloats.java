@@ -41,14 +41,9 @@ final class NativeFloats {
 
     /** Copies {@code count} floats from {@code from} into {@code dst[0..count)}. */
     void read(int from, float[] dst, int count) {
-        read(from, dst, 0, count);
-    }
-
-    /** Copies {@code count} floats from {@code from} into {@code dst[at..at+count)}. */
-    void read(int from, float[] dst, int at, int count) {
-        assert count >= 0 && at >= 0 && at + count <= dst.length && from >= 0 && from + (long) count <= size
+        assert count >= 0 && count <= dst.length && from >= 0 && from + (long) count <= size
                 : "read of " + count + " from " + from + " out of bounds";
-        UNSAFE.copyMemory(null, address + 4L * from, dst, FLOAT_ARRAY_BASE + 4L * at, 4L * count);
+        UNSAFE.copyMemory(null, address + 4L * from, dst, FLOAT_ARRAY_BASE, 4L * count);
     }
 
     /** Copies {@code src[0..count)} to the floats from {@code to}. */
