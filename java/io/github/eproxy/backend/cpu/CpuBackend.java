@@ -45,6 +45,7 @@ public final class CpuBackend implements Backend {
         Step[] steps = load(run);
         LossStep[] losses = losses(plan, steps);
         SgdStep sgd = new SgdStep(plan, memory, run.sgd());
+        Step[] zero = gradientZeroing(plan);
         double[] train = new double[run.iterations()];
         double[] eval = new double[run.iterations()];
         for (int it = 0; it < run.iterations(); it++) {
@@ -56,7 +57,7 @@ public final class CpuBackend implements Backend {
             if (it == run.iterations() - 1) {
                 break;
             }
-            backward(plan, steps);
+            backward(plan, steps, zero);
             pool.run(sgd, false);
         }
         return new LossCurve(train, eval);
@@ -75,7 +76,7 @@ public final class CpuBackend implements Backend {
         for (LossStep l : losses(plan, steps)) {
             loss += l.loss();
         }
-        backward(plan, steps);
+        backward(plan, steps, gradientZeroing(plan));
         return loss;
     }
 
@@ -121,10 +122,21 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    private void backward(Plan plan, Step[] steps) {
+    /** Per backward step, the zeroing of the gradients it is the first to accumulate into (null where none). */
+    private Step[] gradientZeroing(Plan plan) {
+        Step[] zero = new Step[plan.backward.length];
+        for (int i = 0; i < zero.length; i++) {
+            if (plan.zeroBefore[i].length > 0) {
+                zero[i] = new GradientZeroStep(plan, memory, plan.zeroBefore[i]);
+            }
+        }
+        return zero;
+    }
+
+    private void backward(Plan plan, Step[] steps, Step[] zero) {
         for (int i = 0; i < plan.backward.length; i++) {
-            for (int id : plan.zeroBefore[i]) {
-                memory.arena.zero(plan.grad[id], plan.node(id).shape().numel());
+            if (zero[i] != null) {
+                pool.run(zero[i], false);
             }
             Step step = steps[plan.backward[i]];
             pool.run(step, true);
