@@ -110,12 +110,13 @@ final class Im2col {
                     int first = oh0 * outW + lo;
                     int end = (oh1 - 1) * outW + hi;
                     int from = x + (c * h + rowShift) * w + shift + first;
+                    boolean carried = lo > 0 || hi < outW;
                     for (int n = 0; n < images; n++) {
                         int seg = row + n * outPlane;
                         zero(dst, seg, oh0 * outW);
                         zero(dst, seg + oh1 * outW, (outH - oh1) * outW);
                         dst.copy(src, from + n * imageStride, seg + first, end - first);
-                        for (int oh = oh0; oh < oh1 && (lo > 0 || hi < outW); oh++) {
+                        for (int oh = oh0; carried && oh < oh1; oh++) {
                             int o = seg + oh * outW;
                             for (int ow = 0; ow < lo; ow++) {
                                 dst.put(o + ow, 0f);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * image's channels a group of a wider tensor (the images lie one more channel apart than they hold).
  */
 class Im2colTest {
-    /** Covers both paths: stride 1 with output rows as wide as the input's (one copy per row), and the rest. */
+    /** Covers both paths: stride 1 with output rows as wide as the input's (one copy per image and row), and the rest. */
     @Test
     void unfoldMatchesDefinition() {
         Random r = new Random(7);
