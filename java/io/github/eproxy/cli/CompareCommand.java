@@ -93,7 +93,7 @@ final class CompareCommand implements Callable<Integer> {
             acc[i] = drawn.get(i).accuracy();
         }
         Path dir = outDir != null ? outDir : Path.of("eproxy-compare-" + space.name());
-        RunSettings.record(dir.resolve("settings.json"), RunSettings.of(proxy), resume);
+        RunSettings.record(dir.resolve("settings.json"), RunSettings.of(proxy, eproxyEngine()), resume);
         List<Row> rows = new ArrayList<>();
         for (String name : proxies) {
             try (ZeroCostProxy p = create(name)) {
@@ -109,12 +109,18 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The baselines run on the CPU engine only; Eproxy joins them there so that the timings compare
+     * like with like, unless the user asks for the GPU by name.
+     */
+    private BackendChoice eproxyEngine() {
+        return proxy.cudaRequested() ? proxy.backend() : BackendChoice.CPU;
+    }
+
     private ZeroCostProxy create(String name) {
         switch (name) {
             case "eproxy":
-                // The baselines run on the CPU engine only; Eproxy joins them there so that the
-                // timings compare like with like, unless the user asks for the GPU by name.
-                return new EproxyProxy(proxy.build(proxy.cudaRequested() ? proxy.backend() : BackendChoice.CPU));
+                return new EproxyProxy(proxy.build(eproxyEngine()));
             case "synflow":
                 return new Synflow(proxy.eproxyConfig());
             case "naswot":

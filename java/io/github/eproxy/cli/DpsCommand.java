@@ -73,7 +73,7 @@ final class DpsCommand implements Callable<Integer> {
         List<Benchmark.Entry> trainSet = drawn.subList(0, train);
         List<Benchmark.Entry> evalSet = drawn.subList(train, train + eval);
         Path dir = outDir != null ? outDir : Path.of("eproxy-dps-" + space.name());
-        ObjectNode settings = RunSettings.of(proxy);
+        ObjectNode settings = RunSettings.of(proxy, proxy.backend());
         settings.put("train", train);
         settings.put("eval", eval);
         settings.put("population", population);

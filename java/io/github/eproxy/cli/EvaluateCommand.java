@@ -61,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         for (Benchmark.Entry e : drawn) {
             archs.add(e.arch());
         }
-        RunSettings.record(dir.resolve("settings.json"), RunSettings.of(proxy), resume);
+        RunSettings.record(dir.resolve("settings.json"), RunSettings.of(proxy, proxy.backend()), resume);
         Map<String, Score> scores;
         try (Eproxy eproxy = proxy.build()) {
             scores = BatchScorer.run(eproxy, archs, dir.resolve("scores.jsonl"), resume);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.eproxy.backend.BackendChoice;
 import io.github.eproxy.searchspace.Nb101;
 import io.github.eproxy.searchspace.SearchSpace;
 import io.github.eproxy.util.IoErrors;
@@ -18,8 +19,8 @@ import java.util.Set;
 
 /**
  * What a resumable run's results depend on, kept in a file beside them: the search space (with
- * NB101's stem width), the Eproxy configuration and the threads per architecture, plus what a
- * command adds. Scores are keyed by architecture alone, so resuming with other settings would
+ * NB101's stem width), the Eproxy configuration, the threads per architecture and the engine, plus
+ * what a command adds. Scores are keyed by architecture alone, so resuming with other settings would
  * silently mix two proxies' scores in one file; {@link #record} refuses that and names the settings
  * that differ.
  */
@@ -29,7 +30,8 @@ final class RunSettings {
     private RunSettings() {
     }
 
-    static ObjectNode of(ProxyOptions proxy) {
+    /** {@code engine} is the resolved engine that trains Eproxy (never {@code AUTO}). */
+    static ObjectNode of(ProxyOptions proxy, BackendChoice engine) {
         ObjectNode s = JSON.createObjectNode();
         SearchSpace space = proxy.searchSpace();
         s.put("space", space.name());
@@ -42,6 +44,11 @@ final class RunSettings {
             // last bits, and ten steps at lr 1.2 grow that (up to 2% on ten NB201 draws);
             // absent at the default so that the settings of earlier runs still match
             s.put("threads", proxy.threads);
+        }
+        if (engine == BackendChoice.CUDA) {
+            // the GPU's kernels sum in another order than the CPU engine: other last bits; absent
+            // for the CPU, for the same reason as the threads
+            s.put("backend", "cuda");
         }
         return s;
     }

@@ -73,7 +73,7 @@ final class ScoreCommand implements Callable<Integer> {
                 }
             }
         }
-        RunSettings.record(out.resolveSibling(out.getFileName() + ".settings.json"), RunSettings.of(proxy), resume);
+        RunSettings.record(out.resolveSibling(out.getFileName() + ".settings.json"), RunSettings.of(proxy, proxy.backend()), resume);
         try (Eproxy eproxy = proxy.build()) {
             Map<String, Score> scores = BatchScorer.run(eproxy, archs, out, resume);
             long degenerate = scores.values().stream().filter(Score::degenerate).count();

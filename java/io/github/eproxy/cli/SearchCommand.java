@@ -163,7 +163,7 @@ final class SearchCommand implements Callable<Integer> {
      * every score already computed, and adds searches for new seeds or budgets.
      */
     private void checkSettings(Path file) {
-        ObjectNode s = RunSettings.of(proxy);
+        ObjectNode s = RunSettings.of(proxy, proxy.backend());
         s.put("population", population);
         s.put("tournament", tournament);
         s.put("maxRea", maxRea);

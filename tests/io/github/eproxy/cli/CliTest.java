@@ -167,6 +167,28 @@ class CliTest {
     }
 
     @Test
+    void resumeRefusesAnotherEngine(@TempDir Path dir) throws IOException {
+        ProxyOptions options = new ProxyOptions();
+        new picocli.CommandLine(options).parseArgs("--space", "nb201");
+        assertTrue(RunSettings.of(options, io.github.eproxy.backend.BackendChoice.CUDA).toString().contains("\"backend\":\"cuda\""));
+        assertFalse(RunSettings.of(options, io.github.eproxy.backend.BackendChoice.CPU).has("backend"),
+                "the CPU engine is not written, so earlier runs' settings still match");
+
+        // a run the GPU started, resumed on the CPU: its settings file as a GPU run writes it
+        Path out = dir.resolve("evaluate");
+        String[] args = {"evaluate", "--space", "nb201", "--sample", "2", "--config", SMALL_CONFIG, "--out-dir",
+            out.toString(), "--resume", "--backend", "cpu"};
+        assertEquals(0, run(args)[0]);
+        Path settings = out.resolve("settings.json");
+        var gpuRun = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(Files.readString(settings));
+        gpuRun.put("backend", "cuda");
+        Files.writeString(settings, gpuRun.toPrettyString());
+        Object[] refused = run(args);
+        assertOneLineError(refused, "settings that differ");
+        assertTrue(((String) refused[1]).contains("(backend)"), (String) refused[1]);
+    }
+
+    @Test
     void searchRunsBothMethodsResumesAndRefusesOtherSettings(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("small.json");
         Files.writeString(config, SMALL_CONFIG);
