@@ -2,14 +2,16 @@
 # The one script for the GPU machine (no Java, no Maven, no network there). Builds nothing: it
 # runs what bench/gpu-bundle.sh packed into .device/ (send it as the device tool's carry):
 #   1. the environment: nvidia-smi, the CUDA/cuDNN libraries found;
-#   2. the GPU tests: native executor vs CPU backend on every op (graphs on and off), a default
+#   2. cuDNN's convolutions against the CPU backend (on failure the rest runs without cuDNN);
+#   3. the GPU tests: native executor vs CPU backend on every op (graphs on and off), a default
 #      NB201 Eproxy run (loss curve within 1e-3), 1,000 architectures without memory growth;
-#   3. the floor: measured fp32 rate and bandwidth, FLOPs/bytes per architecture, measured/floor,
-#      and the per-op time of profiled runs (which kernels to work on next);
-#   4. JMH: ms per architecture (NB201, NB101; p50/p90), launch overhead (graphs on/off), and
+#   4. the floor: measured fp32 rate and bandwidth, FLOPs/bytes per architecture, measured/floor,
+#      the per-op time of profiled runs (which kernels to work on next), and per convolution shape
+#      and direction the hand-written kernel's and cuDNN's time and which one runs;
+#   5. JMH: ms per architecture (NB201, NB101; p50/p90), launch overhead (graphs on/off), and
 #      architectures/s with 1/4/8/16 in flight.
 # Logs and results go to $OUT (default out/gpu-check); the summary is printed last.
-#   device: bench/gpu-check.sh      (carry: [".device"], timeout_s 560)
+#   device: bench/gpu-check.sh      (carry: [".device"], timeout_s 590)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-out/gpu-check}
@@ -38,7 +40,7 @@ export LD_LIBRARY_PATH="/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
   ls "$NV"/nvidia/*/lib 2>/dev/null | grep -E "cudnn|cublas" | head -20
 } > "$OUT/environment.txt" 2>&1
 
-# Time limits keep the whole script under ~8 minutes (the device tool allows 10 per call).
+# Time limits keep the whole script under ~9.5 minutes (the device tool allows 10 per call).
 run_step() {  # name, seconds, command...
   local name=$1 limit=$2 start
   shift 2
@@ -50,6 +52,15 @@ CP="$D/eproxy.jar:$D/tests.jar"
 BENCH="$D/eproxy.jar:$D/bench-classes:$D/jmh-core.jar:$D/jopt-simple.jar"
 JMH=(-jvmArgs "-Xmx16g" -f 1 -foe true)
 
+# cuDNN first, in a JVM of its own: should loading it or calling it crash the process, every step
+# below runs without it (EPROXY_CUDNN=0) and still measures the hand-written kernels.
+run_step cudnn 60 "$JAVA" -jar "$D/junit.jar" execute --disable-banner --details=tree --class-path "$CP" \
+  --select-method "io.github.eproxy.backend.cuda.NativeExecutorTest#randomConvolutionsThroughCudnnMatchTheCpuBackend(long)" \
+  --select-method "io.github.eproxy.backend.cuda.NativeExecutorTest#nb201EproxyRunMatchesTheCpuBackend(java.lang.String)"
+if ! grep -q "cudnn: exit 0 " "$OUT/timing.txt"; then
+  export EPROXY_CUDNN=0
+  echo "cuDNN check failed: the steps below run without cuDNN (EPROXY_CUDNN=0)" >> "$OUT/timing.txt"
+fi
 run_step tests 200 "$JAVA" -jar "$D/junit.jar" execute --disable-banner --details=tree --class-path "$CP" \
   --select-class io.github.eproxy.backend.cuda.CudaRuntimeTest \
   --select-class io.github.eproxy.backend.cuda.NativeExecutorTest
@@ -63,8 +74,9 @@ run_step throughput 90 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuThroughputB
 
 {
   echo "== environment"; grep -E "NVIDIA H|Driver Version|openjdk version" "$OUT/environment.txt"
+  echo "== cuDNN check"; grep -E "^cuDNN|tests (successful|failed|aborted)|✘" "$OUT/cudnn.txt" | head -20
   echo "== tests"; grep -E "tests (successful|failed|skipped|aborted)|✘" "$OUT/tests.txt" | head -40
-  echo "== floor and profile"; tail -n 45 "$OUT/floor.txt"
+  echo "== floor, profile and conv engines"; tail -n 70 "$OUT/floor.txt"
   echo "== latency (ms/arch, end to end)"; grep -E "^Gpu|p0.(50|90)" "$OUT/latency.txt" | tail -n 20
   echo "== native call alone, graphs on/off (ms/arch)"; grep -E "^Gpu|p0.(50|90)" "$OUT/launch.txt" | tail -n 20
   echo "== throughput (ms per 128 archs)"; grep -E "^Gpu" "$OUT/throughput.txt" | tail -n 8

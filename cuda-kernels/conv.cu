@@ -39,6 +39,10 @@ void conv_forward(const Exec& ex, const ConvGeom& g, const float* x, const float
   });
 }
 
+void conv_add_bias(const Exec& ex, const ConvGeom& g, const float* bias, float* y) {
+  for_each(ex, g.y.numel(), [=] __host__ __device__(long i) { y[i] += bias[i / g.y.plane() % g.y.c]; });
+}
+
 void conv_backward_data(const Exec& ex, const ConvGeom& g, const float* dy, const float* w, float* dx) {
   const int cin_g = g.x.c / g.groups;
   const int cout_g = g.y.c / g.groups;

@@ -18,6 +18,8 @@ struct ConvGeom {
 // Floats of scratch conv_backward_weight needs: one partial weight gradient per image.
 long conv_weight_scratch(const ConvGeom& g);
 void conv_forward(const Exec& ex, const ConvGeom& g, const float* x, const float* w, const float* bias, float* y);
+// y += bias[channel], after a convolution computed elsewhere (cuDNN).
+void conv_add_bias(const Exec& ex, const ConvGeom& g, const float* bias, float* y);
 void conv_backward_data(const Exec& ex, const ConvGeom& g, const float* dy, const float* w, float* dx);
 void conv_backward_weight(const Exec& ex, const ConvGeom& g, const float* x, const float* dy, float* dw, float* dbias,
                           float* scratch);

@@ -67,6 +67,8 @@ void Executor::destroy_handles() {
 }
 
 Executor::~Executor() {
+  cudnn_.reset();  // while its stream exists
+  release(workspace_);
   release(arena_);
   release(params_);
   release(grads_);
@@ -101,7 +103,7 @@ void Executor::timed(int slot, const std::string& what, F body) {
 
 long Executor::bytes() const {
   return (arena_.capacity + params_.capacity + grads_.capacity + momentum_.capacity + fscratch_.capacity) * 4L +
-         (dscratch_.capacity + losses_.capacity) * 8L + counter_.capacity * 4L;
+         (dscratch_.capacity + losses_.capacity) * 8L + counter_.capacity * 4L + workspace_.capacity;
 }
 
 template <class T>
@@ -226,6 +228,7 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
   ensure(dscratch_, dscratch, "reduction scratch");
   ensure(losses_, std::max(1L, static_cast<long>(s.iterations) * loss_count), "loss values");
   ensure(counter_, 1, "the iteration counter");
+  prepare_cudnn(plan);
 
   // Every arena float starts as NaN (all bits set): a kernel that reads an element nobody wrote
   // turns the loss into NaN instead of a plausible wrong number.
@@ -297,6 +300,30 @@ void Executor::read(bool gradients, float* out, long count) {
   }
 }
 
+void Executor::prepare_cudnn(const PlanDesc& plan) {
+  if (ex_.where != Where::DEVICE || conv_mode() == ConvMode::OWN) {
+    return;
+  }
+  if (cudnn_ == nullptr) {
+    const CudnnApi* api = cudnn_api(nullptr);
+    if (api == nullptr) {
+      return;  // conv_report() says why
+    }
+    cudnn_ = std::make_unique<CudnnConvs>(*api, ex_.stream);
+  }
+  size_t bytes = 1;
+  for (int id : plan.forward) {
+    if (plan.nodes[id].op == EPROXY_OP_CONV2D) {
+      bytes = std::max(bytes, cudnn_->prepare(ex_, conv_geom(plan, plan.nodes[id]), fscratch_.ptr));
+    }
+  }
+  ensure(workspace_, static_cast<long>(bytes), "the cuDNN workspace");
+}
+
+bool Executor::cudnn_runs(const ConvGeom& g, ConvDirection d) const {
+  return cudnn_ != nullptr && ex_.where == Where::DEVICE && cudnn_->uses(g, d);
+}
+
 void Executor::forward(const PlanDesc& plan) {
   for (int id : plan.forward) {
     const NodeDesc& n = plan.nodes[id];
@@ -323,9 +350,17 @@ void Executor::run_forward(const PlanDesc& plan, const NodeDesc& n) {
   const long size = n.shape.numel();
   auto x = [&](size_t i) { return act(plan.nodes[n.inputs[i]].act); };
   switch (n.op) {
-    case EPROXY_OP_CONV2D:
-      conv_forward(ex_, conv_geom(plan, n), x(0), param(plan, n, 0), n.attrs[6] ? param(plan, n, 1) : nullptr, y);
+    case EPROXY_OP_CONV2D: {
+      const ConvGeom g = conv_geom(plan, n);
+      const float* bias = n.attrs[6] ? param(plan, n, 1) : nullptr;
+      if (cudnn_runs(g, CONV_FORWARD)) {
+        cudnn_->forward(g, x(0), param(plan, n, 0), y, workspace_.ptr, workspace_.capacity);
+        if (bias != nullptr) conv_add_bias(ex_, g, bias, y);
+      } else {
+        conv_forward(ex_, g, x(0), param(plan, n, 0), bias, y);
+      }
       break;
+    }
     case EPROXY_OP_BATCHNORM:
       batchnorm_forward(ex_, n.shape, float_bits(n.attrs[1]), x(0), n.attrs[0] ? param(plan, n, 0) : nullptr,
                         n.attrs[0] ? param(plan, n, 1) : nullptr, y, act(n.saved), dscratch_.ptr);
@@ -376,9 +411,17 @@ void Executor::run_backward(const PlanDesc& plan, const NodeDesc& n) {
   switch (n.op) {
     case EPROXY_OP_CONV2D: {
       const ConvGeom g = conv_geom(plan, n);
-      if (dx(0) != nullptr) conv_backward_data(ex_, g, dy, param(plan, n, 0), dx(0));
-      conv_backward_weight(ex_, g, x(0), dy, param_grad(plan, n, 0), n.attrs[6] ? param_grad(plan, n, 1) : nullptr,
-                           fscratch_.ptr);
+      if (dx(0) != nullptr && cudnn_runs(g, CONV_DATA)) {
+        cudnn_->backward_data(g, dy, param(plan, n, 0), dx(0), workspace_.ptr, workspace_.capacity);
+      } else if (dx(0) != nullptr) {
+        conv_backward_data(ex_, g, dy, param(plan, n, 0), dx(0));
+      }
+      float* dw = param_grad(plan, n, 0);
+      if (dw != nullptr && cudnn_runs(g, CONV_WEIGHT)) {
+        cudnn_->backward_weight(g, x(0), dy, dw, workspace_.ptr, workspace_.capacity);
+        dw = nullptr;  // the bias, if any, is left to the hand-written kernel
+      }
+      conv_backward_weight(ex_, g, x(0), dy, dw, n.attrs[6] ? param_grad(plan, n, 1) : nullptr, fscratch_.ptr);
       break;
     }
     case EPROXY_OP_BATCHNORM:

@@ -6,8 +6,10 @@
 #ifndef EPROXY_EXECUTOR_H
 #define EPROXY_EXECUTOR_H
 
+#include <memory>
 #include <string>
 
+#include "conv_cudnn.h"
 #include "plan.h"
 
 namespace eproxy {
@@ -59,6 +61,9 @@ class Executor {
   template <class F>
   void timed(int slot, const std::string& what, F body);
 
+  // cuDNN's descriptors and measured choice for every convolution of the plan (device only).
+  void prepare_cudnn(const PlanDesc& plan);
+  bool cudnn_runs(const ConvGeom& g, ConvDirection d) const;
   void forward(const PlanDesc& plan);
   void backward(const PlanDesc& plan);
   void run_forward(const PlanDesc& plan, const NodeDesc& n);
@@ -73,6 +78,8 @@ class Executor {
   Buffer<float> arena_, params_, grads_, momentum_, fscratch_;
   Buffer<double> dscratch_, losses_;
   Buffer<int> counter_;
+  Buffer<char> workspace_;            // cuDNN's, the largest its chosen algorithms need
+  std::unique_ptr<CudnnConvs> cudnn_;  // null: no cuDNN (or not on the GPU)
   long last_param_size_ = -1;  // of the last successful run; -1: none
   double* profile_ = nullptr;
   cudaEvent_t start_ = nullptr, stop_ = nullptr;

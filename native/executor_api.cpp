@@ -65,3 +65,18 @@ extern "C" eproxy_status eproxy_executor_read(eproxy_executor* executor, int wha
     executor->impl.read(what == EPROXY_READ_GRADIENTS, out, count);
   });
 }
+
+extern "C" eproxy_status eproxy_set_conv_mode(int mode, char* err, int err_len) {
+  return guarded(err, err_len, [&] {
+    if (mode != EPROXY_CONV_OWN && mode != EPROXY_CONV_MEASURED && mode != EPROXY_CONV_CUDNN) {
+      throw eproxy::NativeError(EPROXY_INVALID_PLAN, "unknown conv mode " + std::to_string(mode));
+    }
+    eproxy::set_conv_mode(static_cast<eproxy::ConvMode>(mode));
+  });
+}
+
+extern "C" void eproxy_conv_report(char* out, int out_len) {
+  if (out != nullptr && out_len > 0) {
+    std::snprintf(out, static_cast<size_t>(out_len), "%s", eproxy::conv_report().c_str());
+  }
+}

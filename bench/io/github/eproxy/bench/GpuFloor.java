@@ -23,7 +23,8 @@ import java.util.List;
  * that per backward), the floor = max(FLOPs / measured fp32 rate, bytes / measured bandwidth), and
  * the measured time of the native call (median of 5). Prints a Markdown table and the medians,
  * then where the time goes: the per-op milliseconds of a profiled run of each architecture
- * (every step synchronised, so the sum exceeds a normal run's time), summed over the 20.
+ * (every step synchronised, so the sum exceeds a normal run's time), summed over the 20, and which
+ * engine, the hand-written kernel or cuDNN, each convolution shape runs in each direction.
  * Run on the GPU machine: {@code java -cp ... io.github.eproxy.bench.GpuFloor [space]}.
  */
 public final class GpuFloor {
@@ -74,6 +75,8 @@ public final class GpuFloor {
         System.out.println("|---|---|---|");
         byOp.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> System.out.printf("| %s | %.1f | %.1f%% |%n", e.getKey(), e.getValue(), 100 * e.getValue() / total));
+        System.out.println("convolutions (the engine per layer shape and direction):");
+        System.out.print(CudaRuntime.convReport());
     }
 
     /** Floats read and written by one forward pass: every step's inputs and output. */

@@ -68,6 +68,49 @@ public final class CudaRuntime {
         return new Peak(flops[0], bandwidth[0]);
     }
 
+    /** How GPU executors run convolutions, for the whole process ({@code EPROXY_CONV_*}, in this order). */
+    public enum ConvEngine {
+        /** The hand-written kernels only. */
+        OWN,
+        /** Per layer shape and direction, whichever of those and cuDNN measured faster: the default. */
+        MEASURED,
+        /** cuDNN wherever it has a deterministic fp32 algorithm (to test it on every shape). */
+        CUDNN
+    }
+
+    /**
+     * Sets the convolution engine of every GPU executor of the process, from the next training run
+     * on. Without cuDNN (not installed, or {@code EPROXY_CUDNN=0}) every engine runs the hand-written
+     * kernels; {@link #convReport} says which is the case.
+     */
+    public static void convEngine(ConvEngine engine) {
+        requireLibrary();
+        try (BytePointer err = new BytePointer(512)) {
+            if (NativeLib.eproxy_set_conv_mode(engine.ordinal(), err, 512) != OK) {
+                throw new IllegalStateException(cString(err));
+            }
+        }
+    }
+
+    /**
+     * Whether cuDNN is loaded (its version, or why not), the convolution engine, and for every layer
+     * shape measured so far in this process the milliseconds of the hand-written kernel and of
+     * cuDNN's best deterministic algorithm per direction, and which one runs.
+     */
+    public static String convReport() {
+        requireLibrary();
+        try (BytePointer out = new BytePointer(1 << 16)) {
+            NativeLib.eproxy_conv_report(out, 1 << 16);
+            return cString(out);
+        }
+    }
+
+    private static void requireLibrary() {
+        if (!probe().libraryLoaded()) {
+            throw new IllegalStateException(probe().message());
+        }
+    }
+
     /** A native call that returns a status and writes its reason into {@code err} on failure. */
     private interface StatusCall {
         int run(BytePointer err, int errLen);

@@ -51,6 +51,10 @@ final class NativeLib {
             float weightDecay, int iterations, int useGraph, DoublePointer lossValues, DoublePointer profileMs,
             @Cast("char*") BytePointer err, int errLen);
 
+    static native int eproxy_set_conv_mode(int mode, @Cast("char*") BytePointer err, int errLen);
+
+    static native void eproxy_conv_report(@Cast("char*") BytePointer out, int outLen);
+
     static native int eproxy_executor_read(@Cast("eproxy_executor*") Pointer executor, int what, FloatPointer out, long count,
             @Cast("char*") BytePointer err, int errLen);
 }

@@ -3,6 +3,7 @@ package io.github.eproxy.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,20 @@ class CudaRuntimeTest {
         }
         if (probe.available()) {
             assertTrue(probe.devices() > 0);
+        }
+    }
+
+    @Test
+    void convReportSaysWhetherCudnnIsLoadedAndWhichEngineRuns() {
+        assumeTrue(CudaRuntime.probe().libraryLoaded(), CudaRuntime.probe().message());
+        String firstLine = CudaRuntime.convReport().lines().findFirst().orElseThrow();
+        assertTrue(firstLine.matches("cuDNN (\\d+ loaded|not used: .+); convolutions: .+"), firstLine);
+        assertTrue(firstLine.endsWith("the faster by measurement"), "the default: " + firstLine);
+        try {
+            CudaRuntime.convEngine(CudaRuntime.ConvEngine.OWN);
+            assertTrue(CudaRuntime.convReport().lines().findFirst().orElseThrow().endsWith("hand-written kernels only"));
+        } finally {
+            CudaRuntime.convEngine(CudaRuntime.ConvEngine.MEASURED);
         }
     }
 }

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -51,7 +52,7 @@ class NativeExecutorTest {
     private static final double RTOL = 1e-4;
 
     static Stream<Arguments> cases() {
-        return Stream.of("host", "cuda", "cuda-no-graph").flatMap(engine ->
+        return Stream.of("host", "cuda", "cuda-no-graph", "cuda-cudnn").flatMap(engine ->
                 Stream.of("residual", "pools-and-channels", "classifier").map(net -> Arguments.of(engine, net)));
     }
 
@@ -66,8 +67,21 @@ class NativeExecutorTest {
                 return NativeBackend::host;
             case "cuda":
                 return NativeBackend::cuda;
+            case "cuda-cudnn": {
+                String loaded = CudaRuntime.convReport().lines().findFirst().orElseThrow();
+                assumeTrue(!loaded.startsWith("cuDNN not used"), "cuDNN check skipped: " + loaded);
+                CudaRuntime.convEngine(CudaRuntime.ConvEngine.CUDNN);  // every convolution cuDNN can run
+                return NativeBackend::cuda;
+            }
             default:
                 return NativeBackend::cudaWithoutGraphs;
+        }
+    }
+
+    @AfterEach
+    void defaultConvEngine() {
+        if (CudaRuntime.probe().libraryLoaded()) {
+            CudaRuntime.convEngine(CudaRuntime.ConvEngine.MEASURED);
         }
     }
 
@@ -143,13 +157,17 @@ class NativeExecutorTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cases")
     void gradientsMatchTheCpuBackend(String engine, String netName) {
-        Supplier<NativeBackend> open = engine(engine);
-        TrainingRun r = run(net(netName), 2, 0.05f);
+        assertGradientsMatch(engine(engine), net(netName));
+    }
+
+    /** The first loss and the parameter gradients of a two-iteration run. */
+    private static void assertGradientsMatch(Supplier<NativeBackend> open, Net net) {
+        TrainingRun r = run(net, 2, 0.05f);
         try (CpuBackend cpu = new CpuBackend(1); NativeBackend nat = open.get()) {
             double cpuLoss = cpu.gradients(r);
             LossCurve c = nat.train(r);
-            assertEquals(cpuLoss, c.train()[0], RTOL * Math.abs(cpuLoss), "first loss");
-            assertCloseScaled("parameter gradients", cpu.paramGradients(), nat.paramGradients());
+            assertEquals(cpuLoss, c.train()[0], RTOL * Math.abs(cpuLoss), "first loss of " + net.nodes());
+            assertCloseScaled("parameter gradients of " + net.nodes(), cpu.paramGradients(), nat.paramGradients());
         }
     }
 
@@ -222,15 +240,15 @@ class NativeExecutorTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19})
     void randomGeometriesMatchTheCpuBackend(long seed) {
-        Supplier<NativeBackend> open = engine(CudaRuntime.probe().available() ? "cuda" : "host");
-        Net net = randomOp(seed);
-        TrainingRun r = run(net, 2, 0.05f);
-        try (CpuBackend cpu = new CpuBackend(1); NativeBackend nat = open.get()) {
-            double cpuLoss = cpu.gradients(r);
-            LossCurve c = nat.train(r);
-            assertEquals(cpuLoss, c.train()[0], RTOL * Math.abs(cpuLoss), "first loss of " + net.nodes());
-            assertCloseScaled("parameter gradients of " + net.nodes(), cpu.paramGradients(), nat.paramGradients());
-        }
+        assertGradientsMatch(engine(CudaRuntime.probe().available() ? "cuda" : "host"), randomOp(seed));
+    }
+
+
+    /** The convolutions of {@link #randomOp} (seeds with a conv in the middle) through cuDNN. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {0, 1, 5, 6, 10, 11, 15, 16, 20, 21, 25, 26})
+    void randomConvolutionsThroughCudnnMatchTheCpuBackend(long seed) {
+        assertGradientsMatch(engine("cuda-cudnn"), randomOp(seed));
     }
 
     /**
@@ -239,7 +257,7 @@ class NativeExecutorTest {
      * a small two-branch head and three iterations keep the loops to seconds.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"host", "cuda"})
+    @ValueSource(strings = {"host", "cuda", "cuda-cudnn"})
     void nb201EproxyRunMatchesTheCpuBackend(String engine) {
         Supplier<NativeBackend> open = engine(engine);
         boolean gpu = !engine.equals("host");
@@ -259,6 +277,11 @@ class NativeExecutorTest {
             double tolerance = gpu ? 1e-3 : RTOL;
             Tensors.assertClose("train losses", expected.train(), actual.train(), 0, tolerance);
             Tensors.assertClose("eval losses", expected.eval(), actual.eval(), 0, tolerance);
+            if (engine.equals("cuda-cudnn")) {
+                String report = CudaRuntime.convReport();
+                System.out.println(report);
+                assertTrue(report.contains("-> cuDNN"), "the report names cuDNN where it ran: " + report);
+            }
         }
     }
 
