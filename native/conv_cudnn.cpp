@@ -57,10 +57,11 @@ struct Scratch {
 // ALGO_1 (0-1); filter ALGO_0, ALGO_1, ALGO_3 (0, 1, 3).
 constexpr unsigned DIRECT_SUMS[3] = {0xFu, 0x3u, 0xBu};
 
-// The fastest deterministic plain-FMA direct-sum algorithm among cuDNN's results (sorted by time).
-void pick(const CudnnAlgoPerf* perf, int n, ConvTiming& t, ConvDirection d) {
+// The fastest deterministic plain-FMA direct-sum algorithm among the results of a cudnnFind* call
+// (sorted by time) that returned status; none if it failed.
+void pick(cudnnStatus status, const CudnnAlgoPerf* perf, int n, ConvTiming& t, ConvDirection d) {
   t.cudnn_ms[d] = -1.f;
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; status == CUDNN_OK && i < n; i++) {
     const bool direct = perf[i].algo >= 0 && perf[i].algo < 32 && (DIRECT_SUMS[d] >> perf[i].algo & 1u);
     if (perf[i].status == CUDNN_OK && direct && perf[i].determinism == CUDNN_IS_DETERMINISTIC &&
         perf[i].math_type == CUDNN_FMA) {
@@ -208,26 +209,15 @@ ConvTiming CudnnConvs::measure(const Exec& ex, const ConvGeom& g, const Describe
   // A shape cuDNN refuses is not an error: the hand-written kernels run it.
   CudnnAlgoPerf perf[ALGOS];
   int n = 0;
-  if (api_.FindConvolutionForwardAlgorithmEx(handle_, d.x, x, d.w, w, d.conv, d.y, y, ALGOS, &n, perf, workspace,
-                                             FIND_WORKSPACE) == CUDNN_OK) {
-    pick(perf, n, t, CONV_FORWARD);
-  } else {
-    t.cudnn_ms[CONV_FORWARD] = -1.f;
-  }
-  n = 0;
-  if (api_.FindConvolutionBackwardDataAlgorithmEx(handle_, d.w, w, d.y, dy, d.conv, d.x, dx, ALGOS, &n, perf, workspace,
-                                                  FIND_WORKSPACE) == CUDNN_OK) {
-    pick(perf, n, t, CONV_DATA);
-  } else {
-    t.cudnn_ms[CONV_DATA] = -1.f;
-  }
-  n = 0;
-  if (api_.FindConvolutionBackwardFilterAlgorithmEx(handle_, d.x, x, d.y, dy, d.conv, d.w, dw, ALGOS, &n, perf, workspace,
-                                                    FIND_WORKSPACE) == CUDNN_OK) {
-    pick(perf, n, t, CONV_WEIGHT);
-  } else {
-    t.cudnn_ms[CONV_WEIGHT] = -1.f;
-  }
+  pick(api_.FindConvolutionForwardAlgorithmEx(handle_, d.x, x, d.w, w, d.conv, d.y, y, ALGOS, &n, perf, workspace,
+                                              FIND_WORKSPACE),
+       perf, n, t, CONV_FORWARD);
+  pick(api_.FindConvolutionBackwardDataAlgorithmEx(handle_, d.w, w, d.y, dy, d.conv, d.x, dx, ALGOS, &n, perf, workspace,
+                                                   FIND_WORKSPACE),
+       perf, n, t, CONV_DATA);
+  pick(api_.FindConvolutionBackwardFilterAlgorithmEx(handle_, d.x, x, d.y, dy, d.conv, d.w, dw, ALGOS, &n, perf,
+                                                     workspace, FIND_WORKSPACE),
+       perf, n, t, CONV_WEIGHT);
   cudaError_t e = cudaStreamSynchronize(ex.stream);
   if (e != cudaSuccess) {
     throw NativeError(EPROXY_CUDA_ERROR, "measuring conv " + describe(g) + " failed: " + cudaGetErrorString(e));
