@@ -12,9 +12,9 @@ namespace eproxy {
 
 namespace {
 
-// Shapes measured by any executor of the process, and what was measured.
+// Shapes measured by any executor of the process or read from disk, and what was measured.
 std::mutex measured_lock;
-std::map<std::array<int, 13>, ConvTiming> measured;
+ConvCache measured;
 
 constexpr int ALGOS = 16;                              // more than any cuDNN version offers per direction
 constexpr size_t FIND_WORKSPACE = 256UL * 1024 * 1024;  // algorithms needing more are not tried
@@ -111,7 +111,7 @@ void CudnnConvs::destroy(Described& d) const {
   if (d.conv != nullptr) api_.DestroyConvolutionDescriptor(d.conv);
 }
 
-CudnnConvs::Key CudnnConvs::key(const ConvGeom& g) {
+ConvKey CudnnConvs::key(const ConvGeom& g) {
   return {g.x.n, g.x.c, g.x.h, g.x.w, g.y.n, g.y.c, g.y.h, g.y.w, g.k, g.stride, g.pad, g.dil, g.groups};
 }
 
@@ -130,7 +130,7 @@ const CudnnConvs::Described& CudnnConvs::described(const ConvGeom& g) const {
 }
 
 size_t CudnnConvs::prepare(const Exec& ex, const ConvGeom& g, float* own_scratch) {
-  const Key k = key(g);
+  const ConvKey k = key(g);
   auto it = shapes_.find(k);
   if (it == shapes_.end()) {
     Described n;  // kept only once described and measured, so that a failure leaves nothing half made
@@ -151,11 +151,14 @@ size_t CudnnConvs::prepare(const Exec& ex, const ConvGeom& g, float* own_scratch
       check(api_.SetConvolutionGroupCount(n.conv, g.groups), "cudnnSetConvolutionGroupCount", g);
       check(api_.SetConvolutionMathType(n.conv, CUDNN_FMA), "cudnnSetConvolutionMathType", g);
       std::lock_guard<std::mutex> hold(measured_lock);  // one measurement at a time: the others wait for it
-      auto m = measured.find(k);
-      if (m == measured.end()) {
-        m = measured.emplace(k, measure(ex, g, n, own_scratch)).first;
+      measured.open(api_.GetVersion());
+      auto m = measured.entries.find(k);
+      if (m != measured.entries.end()) {
+        n.timing = m->second;
+      } else {
+        n.timing = measure(ex, g, n, own_scratch);
+        measured.add(k, n.timing);
       }
-      n.timing = m->second;
     } catch (...) {
       destroy(n);
       throw;
@@ -264,7 +267,8 @@ std::string conv_report() {
                                    : "cuDNN not used: " + why_not;
   out += "; convolutions: " + std::string(modes[static_cast<int>(conv_mode())]) + "\n";
   std::lock_guard<std::mutex> hold(measured_lock);
-  for (const auto& [k, t] : measured) {
+  out += measured.describe() + "\n";
+  for (const auto& [k, t] : measured.entries) {
     const ConvGeom g{{k[0], k[1], k[2], k[3]}, {k[4], k[5], k[6], k[7]}, k[8], k[9], k[10], k[11], k[12]};
     out += describe(g);
     const char* names[] = {"forward", "data", "weight"};

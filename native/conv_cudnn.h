@@ -2,30 +2,22 @@
 // per layer shape and direction by measurement. The first executor of the process that meets a
 // shape times both on scratch buffers (cudnnFind*AlgorithmEx for cuDNN: the fastest algorithm that
 // is deterministic, uses plain fp32 FMA, so no TF32, and sums the products directly, so no FFT or
-// Winograd) and records the result for every executor;
+// Winograd) and records the result for every executor and on disk (conv_cache.h);
 // conv_report() lists the choices. Only on the GPU, and only outside graph capture: prepare() runs
 // before a plan's first iteration, and the convolutions themselves are captured like any kernel.
 #ifndef EPROXY_CONV_CUDNN_H
 #define EPROXY_CONV_CUDNN_H
 
-#include <array>
 #include <map>
 #include <string>
 
+#include "conv_cache.h"
 #include "cudnn_api.h"
 #include "kernels.h"
 
 namespace eproxy {
 
 enum ConvDirection { CONV_FORWARD = 0, CONV_DATA = 1, CONV_WEIGHT = 2 };
-
-// What was measured for one shape, per direction.
-struct ConvTiming {
-  float own_ms[3];
-  float cudnn_ms[3];  // < 0: no deterministic FMA algorithm (or cuDNN refused the shape)
-  int algo[3];
-  size_t memory[3];  // workspace bytes of algo
-};
 
 // One executor's cuDNN state: handle (on the executor's stream), descriptors per shape, workspace.
 class CudnnConvs {
@@ -48,14 +40,13 @@ class CudnnConvs {
   void backward_weight(const ConvGeom& g, const float* x, const float* dy, float* dw, void* workspace, size_t bytes);
 
  private:
-  using Key = std::array<int, 13>;
   struct Described {
     cudnnTensorDesc x = nullptr, y = nullptr;
     cudnnFilterDesc w = nullptr;
     cudnnConvDesc conv = nullptr;
     ConvTiming timing;
   };
-  static Key key(const ConvGeom& g);
+  static ConvKey key(const ConvGeom& g);
   void destroy(Described& d) const;
   const Described& described(const ConvGeom& g) const;
   void check(cudnnStatus s, const char* call, const ConvGeom& g) const;
@@ -63,7 +54,7 @@ class CudnnConvs {
 
   const CudnnApi& api_;
   cudnnHandle handle_ = nullptr;
-  std::map<Key, Described> shapes_;
+  std::map<ConvKey, Described> shapes_;
 };
 
 // The convolutions' engine in words: whether cuDNN is loaded (its version, or why not), the mode,

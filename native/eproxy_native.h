@@ -64,13 +64,15 @@ eproxy_status eproxy_executor_read(eproxy_executor* executor, int what, float* o
 // kernels only; EPROXY_CONV_MEASURED (the default), per layer shape and direction whichever of
 // those and cuDNN measured faster; EPROXY_CONV_CUDNN, cuDNN wherever it has a deterministic fp32
 // algorithm (for tests). cuDNN is loaded at run time (libcudnn.so.9 or .8; EPROXY_CUDNN=0 in the
-// environment keeps it unloaded); without it every mode runs the hand-written kernels.
+// environment keeps it unloaded); without it every mode runs the hand-written kernels. Measured
+// choices are kept on disk (native/conv_cache.h) so that every process makes the same ones.
 enum { EPROXY_CONV_OWN = 0, EPROXY_CONV_MEASURED = 1, EPROXY_CONV_CUDNN = 2 };
 eproxy_status eproxy_set_conv_mode(int mode, char* err, int err_len);
 
 // Writes into out (at most out_len bytes, NUL-terminated) whether cuDNN is loaded (its version, or
-// why not), the conv mode, and per layer shape measured so far the milliseconds of the hand-written
-// kernel and of cuDNN's best algorithm in each direction, and which one runs.
+// why not), the conv mode, where the choices are kept, and per layer shape measured (in this
+// process or read from that file) the milliseconds of the hand-written kernel and of cuDNN's best
+// algorithm in each direction, and which one runs.
 void eproxy_conv_report(char* out, int out_len);
 
 #ifdef __cplusplus

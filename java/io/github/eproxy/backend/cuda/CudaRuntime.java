@@ -93,9 +93,10 @@ public final class CudaRuntime {
     }
 
     /**
-     * Whether cuDNN is loaded (its version, or why not), the convolution engine, and for every layer
-     * shape measured so far in this process the milliseconds of the hand-written kernel and of
-     * cuDNN's best deterministic algorithm per direction, and which one runs.
+     * Whether cuDNN is loaded (its version, or why not), the convolution engine, where the measured
+     * choices are kept on disk (so that every process on the machine makes the same ones), and for
+     * every layer shape measured so far the milliseconds of the hand-written kernel and of cuDNN's
+     * best deterministic algorithm per direction, and which one runs.
      */
     public static String convReport() {
         requireLibrary();
