@@ -45,8 +45,8 @@ long eproxy_executor_bytes(const eproxy_executor* executor);
 // Trains one serialised plan (eproxy_plan.h, plan_length ints): params (param_size floats, the
 // plan's layout), input (the input node's numel), targets (each target index's tensor, in order,
 // concatenated); SGD with momentum and weight decay; iterations forward passes, each but the
-// last followed by backward and update. use_graph != 0 captures one iteration as a CUDA graph and
-// replays it. Writes loss_values[iteration * loss_count + i] (the plan's losses in order). With
+// last followed by backward and update. use_graph != 0 (and more than 2 iterations) runs the first
+// iteration as is, captures the second as a CUDA graph and replays it. Writes loss_values[iteration * loss_count + i] (the plan's losses in order). With
 // profile_ms (EPROXY_PROFILE_SLOTS doubles) not null, every step is timed (synchronised, no graph)
 // and its milliseconds added to its slot.
 eproxy_status eproxy_executor_train(eproxy_executor* executor, const int* plan, long plan_length, const float* params,

@@ -253,7 +253,12 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
     });
     increment(ex_, counter_.ptr);
   };
-  if (ex_.where == Where::DEVICE && s.use_graph && s.iterations > 1 && profile_ == nullptr) {
+  int done = 0;  // iterations run (forward, backward, update)
+  if (ex_.where == Where::DEVICE && s.use_graph && s.iterations > 2 && profile_ == nullptr) {
+    // The first iteration runs as is, so that whatever a library does on first use (cuDNN loading
+    // kernels, or allocating) happens outside the capture; the second is captured and replayed.
+    iteration();
+    done = 1;
     cudaGraph_t graph = nullptr;
     cudaGraphExec_t exec = nullptr;
     check(cudaStreamBeginCapture(ex_.stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
@@ -268,15 +273,14 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
     cudaError_t e = cudaGraphInstantiate(&exec, graph, 0);
     cudaGraphDestroy(graph);
     check(e, "cudaGraphInstantiate");
-    for (int it = 0; it < s.iterations - 1 && e == cudaSuccess; it++) {
+    for (; done < s.iterations - 1 && e == cudaSuccess; done++) {
       e = cudaGraphLaunch(exec, ex_.stream);
     }
     cudaGraphExecDestroy(exec);
     check(e, "cudaGraphLaunch");
-  } else {
-    for (int it = 0; it < s.iterations - 1; it++) {
-      iteration();
-    }
+  }
+  for (; done < s.iterations - 1; done++) {
+    iteration();
   }
   forward(plan);  // the last iteration's loss; its update could not change any reported value
 

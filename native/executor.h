@@ -17,7 +17,7 @@ namespace eproxy {
 struct TrainSettings {
   float lr, momentum, weight_decay;
   int iterations;
-  bool use_graph;      // capture one iteration as a CUDA graph and replay it (device only)
+  bool use_graph;      // capture the second iteration as a CUDA graph and replay it (device only)
   double* profile_ms;  // null, or EPROXY_PROFILE_SLOTS sums of milliseconds per op and direction
 };
 
