@@ -26,7 +26,8 @@ public enum BackendChoice {
     /**
      * The concrete choice: {@code auto} becomes {@code cuda} or {@code cpu} (telling {@code note}
      * why the GPU is not used); {@code cuda} without a usable device is an {@link IllegalStateException}
-     * carrying the probe's reason.
+     * carrying the probe's reason. On the GPU, {@code note} hears which engine runs the
+     * convolutions (cuDNN and its version, or why not).
      */
     public BackendChoice resolve(Consumer<String> note) {
         if (this == CPU) {
@@ -34,6 +35,7 @@ public enum BackendChoice {
         }
         CudaRuntime.Probe probe = CudaRuntime.probe();
         if (probe.available()) {
+            note.accept("GPU: " + CudaRuntime.convReport().lines().findFirst().orElse(""));
             return CUDA;
         }
         if (this == CUDA) {

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.eproxy.backend.BackendChoice;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +40,20 @@ class CudaRuntimeTest {
         }
         if (probe.available()) {
             assertTrue(probe.devices() > 0);
+        }
+    }
+
+    @Test
+    void autoSaysWhichEngineItChoseAndWhy() {
+        List<String> notes = new ArrayList<>();
+        BackendChoice chosen = BackendChoice.AUTO.resolve(notes::add);
+        assertEquals(1, notes.size(), notes.toString());
+        if (CudaRuntime.probe().available()) {
+            assertEquals(BackendChoice.CUDA, chosen);
+            assertTrue(notes.get(0).startsWith("GPU: cuDNN "), "names the convolutions' engine: " + notes);
+        } else {
+            assertEquals(BackendChoice.CPU, chosen);
+            assertTrue(notes.get(0).endsWith("; using the CPU backend"), notes.toString());
         }
     }
 
