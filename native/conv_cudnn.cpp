@@ -129,39 +129,44 @@ const CudnnConvs::Described& CudnnConvs::described(const ConvGeom& g) const {
   return it->second;
 }
 
+bool CudnnConvs::describe_shape(Described& n, const ConvGeom& g) const {
+  return api_.CreateTensorDescriptor(&n.x) == CUDNN_OK &&
+         api_.SetTensor4dDescriptor(n.x, CUDNN_NCHW, CUDNN_FLOAT, g.x.n, g.x.c, g.x.h, g.x.w) == CUDNN_OK &&
+         api_.CreateTensorDescriptor(&n.y) == CUDNN_OK &&
+         api_.SetTensor4dDescriptor(n.y, CUDNN_NCHW, CUDNN_FLOAT, g.y.n, g.y.c, g.y.h, g.y.w) == CUDNN_OK &&
+         api_.CreateFilterDescriptor(&n.w) == CUDNN_OK &&
+         api_.SetFilter4dDescriptor(n.w, CUDNN_FLOAT, CUDNN_NCHW, g.y.c, g.x.c / g.groups, g.k, g.k) == CUDNN_OK &&
+         api_.CreateConvolutionDescriptor(&n.conv) == CUDNN_OK &&
+         api_.SetConvolution2dDescriptor(n.conv, g.pad, g.pad, g.stride, g.stride, g.dil, g.dil,
+                                         CUDNN_CROSS_CORRELATION_MODE, CUDNN_FLOAT) == CUDNN_OK &&
+         api_.SetConvolutionGroupCount(n.conv, g.groups) == CUDNN_OK &&
+         api_.SetConvolutionMathType(n.conv, CUDNN_FMA) == CUDNN_OK;
+}
+
 size_t CudnnConvs::prepare(const Exec& ex, const ConvGeom& g, float* own_scratch) {
   const ConvKey k = key(g);
   auto it = shapes_.find(k);
   if (it == shapes_.end()) {
-    Described n;  // kept only once described and measured, so that a failure leaves nothing half made
-    try {
-      check(api_.CreateTensorDescriptor(&n.x), "cudnnCreateTensorDescriptor", g);
-      check(api_.SetTensor4dDescriptor(n.x, CUDNN_NCHW, CUDNN_FLOAT, g.x.n, g.x.c, g.x.h, g.x.w),
-            "cudnnSetTensor4dDescriptor", g);
-      check(api_.CreateTensorDescriptor(&n.y), "cudnnCreateTensorDescriptor", g);
-      check(api_.SetTensor4dDescriptor(n.y, CUDNN_NCHW, CUDNN_FLOAT, g.y.n, g.y.c, g.y.h, g.y.w),
-            "cudnnSetTensor4dDescriptor", g);
-      check(api_.CreateFilterDescriptor(&n.w), "cudnnCreateFilterDescriptor", g);
-      check(api_.SetFilter4dDescriptor(n.w, CUDNN_FLOAT, CUDNN_NCHW, g.y.c, g.x.c / g.groups, g.k, g.k),
-            "cudnnSetFilter4dDescriptor", g);
-      check(api_.CreateConvolutionDescriptor(&n.conv), "cudnnCreateConvolutionDescriptor", g);
-      check(api_.SetConvolution2dDescriptor(n.conv, g.pad, g.pad, g.stride, g.stride, g.dil, g.dil,
-                                            CUDNN_CROSS_CORRELATION_MODE, CUDNN_FLOAT),
-            "cudnnSetConvolution2dDescriptor", g);
-      check(api_.SetConvolutionGroupCount(n.conv, g.groups), "cudnnSetConvolutionGroupCount", g);
-      check(api_.SetConvolutionMathType(n.conv, CUDNN_FMA), "cudnnSetConvolutionMathType", g);
-      std::lock_guard<std::mutex> hold(measured_lock);  // one measurement at a time: the others wait for it
-      measured.open(api_.GetVersion());
-      auto m = measured.entries.find(k);
-      if (m != measured.entries.end()) {
-        n.timing = m->second;
-      } else {
-        n.timing = measure(ex, g, n, own_scratch);
-        measured.add(k, n.timing);
+    Described n;
+    if (!describe_shape(n, g)) {
+      destroy(n);  // a shape cuDNN cannot describe: the hand-written kernels run it
+      n = Described{};
+      for (int d = 0; d < 3; d++) n.timing.cudnn_ms[d] = -1.f;
+    } else {
+      try {
+        std::lock_guard<std::mutex> hold(measured_lock);  // one measurement at a time: the others wait for it
+        measured.open(api_.GetVersion());
+        auto m = measured.entries.find(k);
+        if (m != measured.entries.end()) {
+          n.timing = m->second;
+        } else {
+          n.timing = measure(ex, g, n, own_scratch);
+          measured.add(k, n.timing);
+        }
+      } catch (...) {
+        destroy(n);
+        throw;
       }
-    } catch (...) {
-      destroy(n);
-      throw;
     }
     it = shapes_.emplace(k, n).first;
   }

@@ -44,10 +44,12 @@ class CudnnConvs {
     cudnnTensorDesc x = nullptr, y = nullptr;
     cudnnFilterDesc w = nullptr;
     cudnnConvDesc conv = nullptr;
-    ConvTiming timing;
+    ConvTiming timing{};
   };
   static ConvKey key(const ConvGeom& g);
   void destroy(Described& d) const;
+  // false if cuDNN refuses any part (n then holds what was made, for destroy)
+  bool describe_shape(Described& n, const ConvGeom& g) const;
   const Described& described(const ConvGeom& g) const;
   void check(cudnnStatus s, const char* call, const ConvGeom& g) const;
   ConvTiming measure(const Exec& ex, const ConvGeom& g, const Described& d, float* own_scratch);

@@ -96,14 +96,28 @@ ConvMode conv_mode() { return static_cast<ConvMode>(mode.load()); }
 
 void set_conv_mode(ConvMode m) { mode.store(static_cast<int>(m)); }
 
+namespace {
+
+std::once_flag once;
+std::mutex state_lock;  // guards loaded.ok and loaded.why_not once loaded
+Loaded loaded;
+
+}  // namespace
+
 const CudnnApi* cudnn_api(std::string* why_not) {
-  static std::once_flag once;
-  static Loaded loaded;
   std::call_once(once, [] { loaded = load(); });
+  std::lock_guard<std::mutex> hold(state_lock);
   if (!loaded.ok && why_not != nullptr) {
     *why_not = loaded.why_not;
   }
   return loaded.ok ? &loaded.api : nullptr;
+}
+
+void cudnn_unusable(const std::string& why) {
+  std::call_once(once, [] { loaded = load(); });
+  std::lock_guard<std::mutex> hold(state_lock);
+  loaded.ok = false;
+  loaded.why_not = why;
 }
 
 }  // namespace eproxy

@@ -88,6 +88,10 @@ void set_conv_mode(ConvMode mode);
 // libcudnn.so.9 (or .8) on the library path, or an entry point missing. Loaded once per process.
 const CudnnApi* cudnn_api(std::string* why_not);
 
+// Stops using cuDNN in this process (it loaded, but cannot work here); cudnn_api() returns null
+// from then on, with why.
+void cudnn_unusable(const std::string& why);
+
 }  // namespace eproxy
 
 #endif  // EPROXY_CUDNN_API_H

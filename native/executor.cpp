@@ -313,7 +313,12 @@ void Executor::prepare_cudnn(const PlanDesc& plan) {
     if (api == nullptr) {
       return;  // conv_report() says why
     }
-    cudnn_ = std::make_unique<CudnnConvs>(*api, ex_.stream);
+    try {
+      cudnn_ = std::make_unique<CudnnConvs>(*api, ex_.stream);
+    } catch (const NativeError& e) {
+      cudnn_unusable(std::string("loaded, but ") + e.what());  // the hand-written kernels run everything
+      return;
+    }
   }
   size_t bytes = 1;
   for (int id : plan.forward) {
