@@ -6,7 +6,6 @@ import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.Nb201;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,8 +51,7 @@ public final class TorchThroughput {
                 System.out.printf("%d | %.1f | %.1f | %.2f%n", round, ours, theirs, ratios[round]);
             }
         }
-        Arrays.sort(ratios);
-        System.out.printf("median ratio: %.2f%n", ratios[rounds / 2]);
+        System.out.printf("median ratio: %.2f%n", TorchRatio.median(ratios));
     }
 
     /** Seconds to train every run once, {@code inFlight} at a time, with ours or with libtorch. */
