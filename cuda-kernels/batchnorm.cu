@@ -2,6 +2,8 @@
 // variance over N*H*W in double (two passes), y = (x - mean) / sqrt(var + eps) * gamma + beta;
 // saves mean and 1/std; backward recomputes x-hat from the input:
 //   dx += gamma/std * (dy - mean(dy) - xhat * mean(dy * xhat)).
+// A ReLU right after it can be fused in (Plan.reluAfter): the forward writes max(0, y) into the
+// ReLU's output, the backward masks the ReLU's output gradient itself.
 // Each per-channel sum runs in `parts` chunks (one thread each), then the chunks are added in
 // order by one thread per channel: deterministic, and C * parts threads keep the GPU busy.
 #include "kernels.h"
@@ -29,7 +31,7 @@ long batchnorm_scratch(const Dims& s) {
 }
 
 void batchnorm_forward(const Exec& ex, const Dims& s, float eps, const float* x, const float* gamma,
-                       const float* beta, float* y, float* saved, double* scratch) {
+                       const float* beta, float* y, bool relu, float* saved, double* scratch) {
   const long parts = parts_of(s);
   const long count = s.n * s.plane();
   double* partial = scratch;
@@ -73,12 +75,16 @@ void batchnorm_forward(const Exec& ex, const Dims& s, float eps, const float* x,
     const int c = static_cast<int>(i / s.plane() % s.c);
     const float g = gamma != nullptr ? gamma[c] : 1.f;
     const float b = beta != nullptr ? beta[c] : 0.f;
-    y[i] = (x[i] - saved[c]) * (saved[s.c + c] * g) + b;
+    const float v = (x[i] - saved[c]) * (saved[s.c + c] * g) + b;
+    y[i] = relu && !(v > 0.f) ? 0.f : v;  // as relu_forward: NaN and -0 become +0
   });
 }
 
-void batchnorm_backward(const Exec& ex, const Dims& s, const float* x, const float* dy, const float* saved,
-                        const float* gamma, float* dgamma, float* dbeta, float* dx, double* scratch) {
+void batchnorm_backward(const Exec& ex, const Dims& s, const float* x, const float* dy, const float* relu_y,
+                        const float* saved, const float* gamma, float* dgamma, float* dbeta, float* dx,
+                        double* scratch) {
+  // The output gradient: dy itself, or, with a fused ReLU, dy where the ReLU passed (relu_backward).
+  auto grad = [=] __host__ __device__(long e) { return relu_y == nullptr || relu_y[e] > 0.f ? dy[e] : 0.f; };
   const long parts = parts_of(s);
   const long count = s.n * s.plane();
   double* partial = scratch;
@@ -92,7 +98,7 @@ void batchnorm_backward(const Exec& ex, const Dims& s, const float* x, const flo
     double sum_dy_xhat = 0;
     for (long j = chunk_lo(count, p, parts); j < chunk_lo(count, p + 1, parts); j++) {
       const long e = channel_index(s, c, j);
-      const float d = dy[e];
+      const float d = grad(e);
       sum_dy += d;
       sum_dy_xhat += d * ((x[e] - m) * inv_std);
     }
@@ -122,7 +128,7 @@ void batchnorm_backward(const Exec& ex, const Dims& s, const float* x, const flo
     const float inv_std = saved[s.c + c];
     const float k = (gamma != nullptr ? gamma[c] : 1.f) * inv_std;
     const float xhat = (x[i] - m) * inv_std;
-    dx[i] += k * (dy[i] - static_cast<float>(means[2 * c]) - xhat * static_cast<float>(means[2 * c + 1]));
+    dx[i] += k * (grad(i) - static_cast<float>(means[2 * c]) - xhat * static_cast<float>(means[2 * c + 1]));
   });
 }
 

@@ -27,12 +27,16 @@ void conv_backward_weight(const Exec& ex, const ConvGeom& g, const float* x, con
 // ---- batchnorm.cu: BatchNorm2d in training mode (batch statistics) ------------------------------
 // Doubles of scratch either direction needs.
 long batchnorm_scratch(const Dims& s);
-// saved: mean[c], then 1/std[c]. gamma/beta null when not affine.
+// saved: mean[c], then 1/std[c]. gamma/beta null when not affine. relu: y = max(0, the batch
+// norm's output), the forward of a ReLU fused into it.
 void batchnorm_forward(const Exec& ex, const Dims& s, float eps, const float* x, const float* gamma,
-                       const float* beta, float* y, float* saved, double* scratch);
+                       const float* beta, float* y, bool relu, float* saved, double* scratch);
 // dgamma/dbeta null when not affine (or frozen); dx null when the input needs no gradient.
-void batchnorm_backward(const Exec& ex, const Dims& s, const float* x, const float* dy, const float* saved,
-                        const float* gamma, float* dgamma, float* dbeta, float* dx, double* scratch);
+// relu_y not null: a ReLU is fused in, dy is its output's gradient and relu_y its output, so the
+// batch norm's own output gradient is dy where relu_y > 0, else 0.
+void batchnorm_backward(const Exec& ex, const Dims& s, const float* x, const float* dy, const float* relu_y,
+                        const float* saved, const float* gamma, float* dgamma, float* dbeta, float* dx,
+                        double* scratch);
 
 // ---- pointwise.cu: ReLU, copies, sums, zero, SGD ------------------------------------------------
 void relu_forward(const Exec& ex, long n, const float* x, float* y);

@@ -8,10 +8,14 @@
 //   arena_size, unshared_size_lo, unshared_size_hi, threads, param_size, trainable_size,
 //   param_count x { role, init, fan_in, fan_out, trainable, offset, list dims, string name },
 //   node_count  x { op, attrs[EPROXY_PLAN_ATTRS], list inputs, n, c, h, w, list params,
-//                   act, grad, saved, fwd_workspace, bwd_workspace, needs_grad, string name },
+//                   act, grad, saved, fwd_workspace, bwd_workspace, needs_grad, relu_after,
+//                   string name },
 //   loss_count node ids, list forward, list backward,
 //   one list per backward step (gradients zeroed before that step), list target offsets.
 //
+// relu_after: for a batch norm, the ReLU fused into it (its only reader, the next forward step;
+// the planner keeps that ReLU's output and gradient alive from the batch norm's forward to its
+// backward), else -1.
 // A list is its length then its values; a string is its byte length then its UTF-8 bytes packed
 // four per int, first byte in the low bits.
 //
@@ -28,7 +32,7 @@
 #define EPROXY_PLAN_H
 
 #define EPROXY_PLAN_MAGIC 0x50585045
-#define EPROXY_PLAN_VERSION 1
+#define EPROXY_PLAN_VERSION 2
 #define EPROXY_PLAN_ATTRS 7
 
 typedef enum {

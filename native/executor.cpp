@@ -333,6 +333,11 @@ bool Executor::cudnn_runs(const ConvGeom& g, ConvDirection d) const {
   return cudnn_ != nullptr && ex_.where == Where::DEVICE && cudnn_->uses(g, d);
 }
 
+bool Executor::fused_relu(const PlanDesc& plan, const NodeDesc& n) {
+  const NodeDesc& in = plan.nodes[n.inputs[0]];
+  return in.relu_after >= 0 && &plan.nodes[in.relu_after] == &n;
+}
+
 void Executor::forward(const PlanDesc& plan) {
   for (int id : plan.forward) {
     const NodeDesc& n = plan.nodes[id];
@@ -370,12 +375,15 @@ void Executor::run_forward(const PlanDesc& plan, const NodeDesc& n) {
       }
       break;
     }
-    case EPROXY_OP_BATCHNORM:
+    case EPROXY_OP_BATCHNORM: {
+      const bool relu = n.relu_after >= 0;  // then it writes the fused ReLU's output, not its own
       batchnorm_forward(ex_, n.shape, float_bits(n.attrs[1]), x(0), n.attrs[0] ? param(plan, n, 0) : nullptr,
-                        n.attrs[0] ? param(plan, n, 1) : nullptr, y, act(n.saved), dscratch_.ptr);
+                        n.attrs[0] ? param(plan, n, 1) : nullptr, relu ? act(plan.nodes[n.relu_after].act) : y, relu,
+                        act(n.saved), dscratch_.ptr);
       break;
+    }
     case EPROXY_OP_RELU:
-      relu_forward(ex_, size, x(0), y);
+      if (!fused_relu(plan, n)) relu_forward(ex_, size, x(0), y);
       break;
     case EPROXY_OP_AVGPOOL:
     case EPROXY_OP_MAXPOOL:
@@ -433,13 +441,17 @@ void Executor::run_backward(const PlanDesc& plan, const NodeDesc& n) {
       conv_backward_weight(ex_, g, x(0), dy, dw, n.attrs[6] ? param_grad(plan, n, 1) : nullptr, fscratch_.ptr);
       break;
     }
-    case EPROXY_OP_BATCHNORM:
-      batchnorm_backward(ex_, n.shape, x(0), dy, act(n.saved), n.attrs[0] ? param(plan, n, 0) : nullptr,
+    case EPROXY_OP_BATCHNORM: {
+      // with a fused ReLU: that ReLU's output gradient, masked by its output inside the kernel
+      const NodeDesc* relu = n.relu_after >= 0 ? &plan.nodes[n.relu_after] : nullptr;
+      batchnorm_backward(ex_, n.shape, x(0), relu != nullptr ? act(relu->grad) : dy,
+                         relu != nullptr ? act(relu->act) : nullptr, act(n.saved), n.attrs[0] ? param(plan, n, 0) : nullptr,
                          n.attrs[0] ? param_grad(plan, n, 0) : nullptr, n.attrs[0] ? param_grad(plan, n, 1) : nullptr,
                          dx(0), dscratch_.ptr);
       break;
+    }
     case EPROXY_OP_RELU:
-      if (dx(0) != nullptr) relu_backward(ex_, size, act(n.act), dy, dx(0));
+      if (dx(0) != nullptr && !fused_relu(plan, n)) relu_backward(ex_, size, act(n.act), dy, dx(0));
       break;
     case EPROXY_OP_AVGPOOL:
     case EPROXY_OP_MAXPOOL:

@@ -64,6 +64,9 @@ class Executor {
   // cuDNN's descriptors and measured choice for every convolution of the plan (device only).
   void prepare_cudnn(const PlanDesc& plan);
   bool cudnn_runs(const ConvGeom& g, ConvDirection d) const;
+  // Whether ReLU n runs inside the batch norm before it (PlanDesc's relu_after): then its own
+  // steps do nothing.
+  static bool fused_relu(const PlanDesc& plan, const NodeDesc& n);
   void forward(const PlanDesc& plan);
   void backward(const PlanDesc& plan);
   void run_forward(const PlanDesc& plan, const NodeDesc& n);

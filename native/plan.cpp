@@ -207,6 +207,7 @@ PlanDesc decode_plan(const int* data, long length) {
     r.next();  // CPU workspaces: the native kernels need none in the arena
     r.next();
     n.needs_grad = r.next() != 0;
+    n.relu_after = r.next();
     n.name = r.string();
     plan.nodes.push_back(n);
   }
@@ -244,6 +245,21 @@ PlanDesc decode_plan(const int* data, long length) {
     check_node(plan, n);
     check_range(n.act, n.shape.numel(), plan.arena_size, "output of " + n.describe());
     if (n.op == EPROXY_OP_BATCHNORM) check_range(n.saved, 2L * n.shape.c, plan.arena_size, "statistics of " + n.describe());
+  }
+  for (const NodeDesc& n : plan.nodes) {
+    require(n.relu_after >= -1 && n.relu_after < node_count, "node " + n.describe() + " names a fused ReLU that does not exist");
+  }
+  for (size_t i = 0; i < plan.forward.size(); i++) {
+    const NodeDesc& n = plan.nodes[plan.forward[i]];
+    if (n.relu_after == -1) continue;
+    // the planner keeps the ReLU's output and gradient alive across the pair; see Plan.reluAfter
+    const bool next = i + 1 < plan.forward.size() && plan.forward[i + 1] == n.relu_after;
+    require(n.op == EPROXY_OP_BATCHNORM && n.needs_grad && next && plan.nodes[n.relu_after].op == EPROXY_OP_RELU &&
+                plan.nodes[n.relu_after].inputs.size() == 1 && plan.nodes[n.relu_after].inputs[0] == plan.forward[i],
+            "node " + n.describe() + " names node " + std::to_string(n.relu_after) +
+                " as its fused ReLU, which is not a ReLU of it run right after it");
+    const NodeDesc& relu = plan.nodes[n.relu_after];
+    check_range(relu.grad, relu.shape.numel(), plan.arena_size, "gradient of " + relu.describe());
   }
   for (int id : plan.backward) {
     require(id > 0 && id < node_count && run[id] && plan.nodes[id].needs_grad, "backward step " + std::to_string(id) + " is not a forward step that needs a gradient");

@@ -34,6 +34,7 @@ struct NodeDesc {
   std::vector<int> params;
   long act, grad, saved;
   bool needs_grad;
+  int relu_after;  // batch norm: the ReLU fused into it (Plan.reluAfter), else -1
   std::string name;
 
   // "name (op, NxCxHxW)": how errors name a node.

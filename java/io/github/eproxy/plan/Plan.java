@@ -33,6 +33,13 @@ public final class Plan {
     public final int[][] zeroBefore;
     /** Whether each node's output gradient is needed (it depends on a trainable parameter). */
     public final boolean[] needsGrad;
+    /**
+     * For each batch-norm node, the ReLU that may be fused into it, else -1: its only consumer and the
+     * next forward step, with the ReLU's output and gradient kept alive from the batch norm's forward
+     * to its backward, so that one kernel can write the ReLU's output and read its gradient. The
+     * native executor fuses these pairs; the CPU backend runs them apart.
+     */
+    public final int[] reluAfter;
     /** Floats in the activation arena. */
     public final int arenaSize;
     /** Sum of the sizes of all arena tensors, as if none shared memory. */
@@ -45,7 +52,7 @@ public final class Plan {
     public final int trainableSize;
 
     Plan(Net net, int[] forward, int[] backward, int[] act, int[] grad, int[] saved, int[] fwdWorkspace,
-            int[] bwdWorkspace, int[] target, int[][] zeroBefore, boolean[] needsGrad, int arenaSize,
+            int[] bwdWorkspace, int[] target, int[][] zeroBefore, boolean[] needsGrad, int[] reluAfter, int arenaSize,
             long unsharedSize, int threads, int[] paramOffset, int paramSize, int trainableSize) {
         this.net = net;
         this.forward = forward;
@@ -58,6 +65,7 @@ public final class Plan {
         this.target = target;
         this.zeroBefore = zeroBefore;
         this.needsGrad = needsGrad;
+        this.reluAfter = reluAfter;
         this.arenaSize = arenaSize;
         this.unsharedSize = unsharedSize;
         this.threads = threads;

@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class PlanCodec {
     public static final int MAGIC = 0x50585045; // "EPXP" in little-endian bytes
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Op attribute slots per node; unused slots are 0. */
     public static final int ATTRS = 7;
 
@@ -49,7 +49,7 @@ public final class PlanCodec {
             out.list(n.params());
             int id = n.id();
             out.add(plan.act[id]).add(plan.grad[id]).add(plan.saved[id]).add(plan.fwdWorkspace[id]).add(plan.bwdWorkspace[id]);
-            out.add(plan.needsGrad[id] ? 1 : 0).string(n.name());
+            out.add(plan.needsGrad[id] ? 1 : 0).add(plan.reluAfter[id]).string(n.name());
         }
         for (int loss : net.losses()) {
             out.add(loss);
@@ -99,6 +99,7 @@ public final class PlanCodec {
         int[] fwdWorkspace = new int[nodeCount];
         int[] bwdWorkspace = new int[nodeCount];
         boolean[] needsGrad = new boolean[nodeCount];
+        int[] reluAfter = new int[nodeCount];
         for (int id = 0; id < nodeCount; id++) {
             OpCode code = in.pick(OpCode.values(), "node " + id + " op code");
             int[] attrs = in.ints(ATTRS);
@@ -111,6 +112,7 @@ public final class PlanCodec {
             fwdWorkspace[id] = in.next();
             bwdWorkspace[id] = in.next();
             needsGrad[id] = in.next() != 0;
+            reluAfter[id] = in.next();
             nodes.add(new Node(id, in.string(), op(code, attrs, shape), inputs, shape, nodeParams));
         }
         List<Integer> losses = new ArrayList<>();
@@ -126,7 +128,7 @@ public final class PlanCodec {
         int[] target = in.list();
         in.expectEnd();
         return new Plan(Net.of(nodes, params, losses), forward, backward, act, grad, saved, fwdWorkspace, bwdWorkspace,
-                target, zeroBefore, needsGrad, arenaSize, unshared, threads, paramOffset, paramSize, trainableSize);
+                target, zeroBefore, needsGrad, reluAfter, arenaSize, unshared, threads, paramOffset, paramSize, trainableSize);
     }
 
     static OpCode opCode(Op op) {

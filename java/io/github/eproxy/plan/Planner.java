@@ -69,6 +69,14 @@ public final class Planner {
             }
         }
         int end = steps + backward.size();
+        int[] reluAfter = fusableRelus(net, forward, fwdIndex, consumers, needsGrad);
+        int[] fusedInto = new int[n];
+        Arrays.fill(fusedInto, -1);
+        for (int id = 0; id < n; id++) {
+            if (reluAfter[id] >= 0) {
+                fusedInto[reluAfter[id]] = id;
+            }
+        }
 
         List<Tensor> tensors = new ArrayList<>();
         Tensor[] act = new Tensor[n];
@@ -99,6 +107,11 @@ public final class Planner {
             if (needsOwnOutput) {
                 last = Math.max(last, bwdIndex[id]);
             }
+            if (fusedInto[id] >= 0) {
+                // written by the batch norm's forward, read by its backward
+                start = fwdIndex[fusedInto[id]];
+                last = Math.max(last, bwdIndex[fusedInto[id]]);
+            }
             for (Node c : consumers.get(id)) {
                 last = Math.max(last, fwdIndex[c.id()]);
                 if (needsGrad[c.id()] && readsInputInBackward(net, c)) {
@@ -125,7 +138,8 @@ public final class Planner {
                 for (Node c : consumers.get(id)) {
                     first = Math.min(first, bwdIndex[c.id()]);
                 }
-                grad[id] = add(tensors, node.shape().numel(), first, bwdIndex[id]);
+                int last = fusedInto[id] >= 0 ? bwdIndex[fusedInto[id]] : bwdIndex[id];
+                grad[id] = add(tensors, node.shape().numel(), first, last);
                 zeroBefore.get(first - steps).add(id);
             }
             int ws = Workspace.backward(net, node, threads);
@@ -147,8 +161,28 @@ public final class Planner {
             zero[i] = zeroBefore.get(i).stream().mapToInt(Integer::intValue).toArray();
         }
         return new Plan(net, toArray(forward), toArray(backward), offsets(act), offsets(grad), offsets(saved),
-                offsets(fwdWs), offsets(bwdWs), offsets(target), zero, needsGrad, arena, unshared, threads,
+                offsets(fwdWs), offsets(bwdWs), offsets(target), zero, needsGrad, reluAfter, arena, unshared, threads,
                 paramOffset, offset, trainable);
+    }
+
+    /**
+     * For each batch norm that needs a gradient and whose only consumer is a ReLU run right after
+     * it, that ReLU (see {@link Plan#reluAfter}); -1 elsewhere.
+     */
+    private static int[] fusableRelus(Net net, List<Integer> forward, int[] fwdIndex, List<List<Node>> consumers,
+            boolean[] needsGrad) {
+        int[] reluAfter = new int[net.nodes().size()];
+        Arrays.fill(reluAfter, -1);
+        for (int id : forward) {
+            List<Node> readers = consumers.get(id);
+            if (net.node(id).op() instanceof Op.BatchNorm && needsGrad[id] && readers.size() == 1) {
+                Node r = readers.get(0);
+                if (r.op() instanceof Op.Relu && fwdIndex[r.id()] == fwdIndex[id] + 1) {
+                    reluAfter[id] = r.id();
+                }
+            }
+        }
+        return reluAfter;
     }
 
     /** Lays the parameters that are (not) trainable out from {@code offset}; returns the end. */

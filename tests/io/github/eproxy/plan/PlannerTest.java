@@ -36,6 +36,32 @@ class PlannerTest {
         assertTrue(noReuse.arenaSize >= noReuse.unsharedSize);
     }
 
+    /**
+     * A batch norm's ReLU is marked for fusion (by the native executor) where it is the batch norm's
+     * only reader and runs right after it. That the lifetimes then hold is what NativeExecutorTest
+     * checks: its nets fuse such pairs on a shared, NaN-filled arena and match the CPU backend.
+     */
+    @Test
+    void reluAfterBatchNormIsMarkedForFusionWhereItIsTheOnlyReader() {
+        NetBuilder b = new NetBuilder(new Shape(2, 3, 8, 8));
+        int bn = b.batchNorm(b.conv(b.input(), 4, 3, 1, 1, false), true);
+        int relu = b.relu(bn);
+        int shared = b.batchNorm(b.conv(relu, 4, 3, 1, 1, false), true);
+        int reluOfShared = b.relu(shared);
+        int frozenInput = b.batchNorm(b.input(), false);
+        b.mseLoss(b.conv(b.sum(reluOfShared, shared), 2, 1, 1, 0, false), 0, 1.0);
+        b.mseLoss(b.conv(b.relu(frozenInput), 2, 1, 1, 0, false), 1, 1.0);
+        Plan plan = new Planner(1, true).plan(b.build());
+        assertEquals(relu, plan.reluAfter[bn]);
+        assertEquals(-1, plan.reluAfter[shared], "read by the sum as well");
+        assertEquals(-1, plan.reluAfter[frozenInput], "needs no gradient");
+        int[] step = new int[plan.net.nodes().size()];
+        for (int i = 0; i < plan.forward.length; i++) {
+            step[plan.forward[i]] = i;
+        }
+        assertEquals(step[bn] + 1, step[relu]);
+    }
+
     @Test
     void nodesThatFeedNoLossAreDropped() {
         Net net = chain();
