@@ -33,10 +33,11 @@ import org.junit.jupiter.params.provider.FieldSource;
  * gradient's own size);
  * <li>every cell, under our decisions: the first gradient within 1e-4 of float64, or within twice
  * libtorch float32's deviation under the same decisions where float32 does not reach 1e-4;
- * <li>cells 0, 2 and 3, under our decisions at every step: the whole ten-step loss curve at the
- * defaults within 1e-4 of libtorch float32's (the issue's criterion). Cells 1 and 4 are left out:
- * even with the decisions shared, their residual 1e-4 first-gradient difference grows about
- * twentyfold per step in both engines (BENCHMARKS.md, parity);
+ * <li>cells 0, 2 and 3, and four of the first six uniform NB201 draws, under our decisions at
+ * every step: the whole ten-step loss curve at the defaults within 1e-4 of libtorch float32's (the
+ * issue's criterion). Cells 1 and 4 and the first two draws are left out: even with the decisions
+ * shared, their residual first-gradient difference grows about twentyfold per step in both
+ * engines (BENCHMARKS.md, parity);
  * <li>the pooling-heavy cell 2, which has no units at the kink, as it is: the first gradient
  * within 1e-4 of float64, and the whole curve at lr 0.01 within 1e-4 of libtorch float32's.
  * </ul>
@@ -44,8 +45,18 @@ import org.junit.jupiter.params.provider.FieldSource;
 class TorchParityTest {
     private static final double GRADIENT_SCATTER = 5e-2;
     private static final String WELL_CONDITIONED = TorchParity.CELLS.get(2);
-    /** The cells whose ten steps stay within 2e-5 of float64 once the ReLU decisions are shared (not cells 1 and 4). */
-    static final List<String> SMOOTH_TRAJECTORIES = List.of(TorchParity.CELLS.get(0), TorchParity.CELLS.get(2), TorchParity.CELLS.get(3));
+    /**
+     * The cells whose ten steps stay within 1e-4 of libtorch float32 once the ReLU decisions are
+     * shared: cells 0, 2 and 3 (not 1 and 4), and the third to sixth of the first six uniform NB201
+     * draws ({@code Archs.uniform(space, 6, 0)}). The first two draws drift past 1e-4 at steps 3 and
+     * 5 even so (5e-2 and 6e-2 by step 7), as cells 1 and 4 do.
+     */
+    static final List<String> SMOOTH_TRAJECTORIES = List.of(TorchParity.CELLS.get(0), TorchParity.CELLS.get(2),
+            TorchParity.CELLS.get(3),
+            "|avg_pool_3x3~0|+|avg_pool_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_1x1~2|",
+            "|avg_pool_3x3~0|+|none~0|none~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+            "|none~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_1x1~1|avg_pool_3x3~2|",
+            "|skip_connect~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|skip_connect~2|");
     private static final Nb201 SPACE = new Nb201();
     private static CpuBackend cpu;
     private static TorchReference single;
