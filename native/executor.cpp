@@ -333,6 +333,15 @@ bool Executor::cudnn_runs(const ConvGeom& g, ConvDirection d) const {
   return cudnn_ != nullptr && ex_.where == Where::DEVICE && cudnn_->uses(g, d);
 }
 
+template <class F>
+void Executor::naming(const NodeDesc& n, const char* direction, F body) {
+  try {
+    body();
+  } catch (const NativeError& e) {
+    throw NativeError(e.status, std::string(e.what()) + " (" + direction + " of " + n.describe() + ")");
+  }
+}
+
 bool Executor::fused_relu(const PlanDesc& plan, const NodeDesc& n) {
   const NodeDesc& in = plan.nodes[n.inputs[0]];
   return in.relu_after >= 0 && &plan.nodes[in.relu_after] == &n;
@@ -368,7 +377,7 @@ void Executor::run_forward(const PlanDesc& plan, const NodeDesc& n) {
       const ConvGeom g = conv_geom(plan, n);
       const float* bias = n.attrs[6] ? param(plan, n, 1) : nullptr;
       if (cudnn_runs(g, CONV_FORWARD)) {
-        cudnn_->forward(g, x(0), param(plan, n, 0), y, workspace_.ptr, workspace_.capacity);
+        naming(n, "forward", [&] { cudnn_->forward(g, x(0), param(plan, n, 0), y, workspace_.ptr, workspace_.capacity); });
         if (bias != nullptr) conv_add_bias(ex_, g, bias, y);
       } else {
         conv_forward(ex_, g, x(0), param(plan, n, 0), bias, y);
@@ -429,13 +438,13 @@ void Executor::run_backward(const PlanDesc& plan, const NodeDesc& n) {
     case EPROXY_OP_CONV2D: {
       const ConvGeom g = conv_geom(plan, n);
       if (dx(0) != nullptr && cudnn_runs(g, CONV_DATA)) {
-        cudnn_->backward_data(g, dy, param(plan, n, 0), dx(0), workspace_.ptr, workspace_.capacity);
+        naming(n, "backward", [&] { cudnn_->backward_data(g, dy, param(plan, n, 0), dx(0), workspace_.ptr, workspace_.capacity); });
       } else if (dx(0) != nullptr) {
         conv_backward_data(ex_, g, dy, param(plan, n, 0), dx(0));
       }
       float* dw = param_grad(plan, n, 0);
       if (dw != nullptr && cudnn_runs(g, CONV_WEIGHT)) {
-        cudnn_->backward_weight(g, x(0), dy, dw, workspace_.ptr, workspace_.capacity);
+        naming(n, "backward", [&] { cudnn_->backward_weight(g, x(0), dy, dw, workspace_.ptr, workspace_.capacity); });
         dw = nullptr;  // the bias, if any, is left to the hand-written kernel
       }
       conv_backward_weight(ex_, g, x(0), dy, dw, n.attrs[6] ? param_grad(plan, n, 1) : nullptr, fscratch_.ptr);

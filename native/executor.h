@@ -67,6 +67,9 @@ class Executor {
   // Whether ReLU n runs inside the batch norm before it (PlanDesc's relu_after): then its own
   // steps do nothing.
   static bool fused_relu(const PlanDesc& plan, const NodeDesc& n);
+  // Runs body; a NativeError from it (a failed cuDNN call) gets the node's name added.
+  template <class F>
+  static void naming(const NodeDesc& n, const char* direction, F body);
   void forward(const PlanDesc& plan);
   void backward(const PlanDesc& plan);
   void run_forward(const PlanDesc& plan, const NodeDesc& n);
