@@ -330,7 +330,7 @@ void Executor::prepare_cudnn(const PlanDesc& plan) {
 }
 
 bool Executor::cudnn_runs(const ConvGeom& g, ConvDirection d) const {
-  return cudnn_ != nullptr && ex_.where == Where::DEVICE && cudnn_->uses(g, d);
+  return cudnn_ != nullptr && cudnn_->uses(g, d);  // cudnn_ exists on the device only
 }
 
 template <class F>
