@@ -9,7 +9,9 @@
 #      the per-op time of profiled runs (which kernels to work on next), and per convolution shape
 #      and direction the hand-written kernel's and cuDNN's time and which one runs;
 #   5. JMH: ms per architecture (NB201, NB101; p50/p90), launch overhead (graphs on/off), and
-#      architectures/s with 1/4/8/16 in flight.
+#      architectures/s with 1/4/8/16 in flight;
+#   6. `compare --backend cuda` on 30 NB201 architectures: Eproxy and the baselines on the GPU,
+#      ρ and ms per architecture side by side.
 # Logs and results go to $OUT (default out/gpu-check); the summary is printed last.
 #   device: bench/gpu-check.sh      (carry: [".device"], timeout_s 590)
 set -uo pipefail
@@ -61,16 +63,19 @@ if ! grep -q "cudnn: exit 0 " "$OUT/timing.txt"; then
   export EPROXY_CUDNN=0
   echo "cuDNN check failed: the steps below run without cuDNN (EPROXY_CUDNN=0)" >> "$OUT/timing.txt"
 fi
-run_step tests 200 "$JAVA" -jar "$D/junit.jar" execute --disable-banner --details=tree --class-path "$CP" \
+run_step tests 185 "$JAVA" -jar "$D/junit.jar" execute --disable-banner --details=tree --class-path "$CP" \
   --select-class io.github.eproxy.backend.cuda.CudaRuntimeTest \
-  --select-class io.github.eproxy.backend.cuda.NativeExecutorTest
+  --select-class io.github.eproxy.backend.cuda.NativeExecutorTest \
+  --select-class io.github.eproxy.proxy.baselines.NativeBaselinesTest
 run_step floor 60 "$JAVA" -cp "$BENCH" io.github.eproxy.bench.GpuFloor nb201
-run_step latency 80 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuLatencyBench.score" -p graphs=true "${JMH[@]}" \
+run_step latency 75 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuLatencyBench.score" -p graphs=true "${JMH[@]}" \
   -wi 1 -w 5s -i 1 -r 10s -rf json -rff "$OUT/latency.json"
 run_step launch 70 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuLatencyBench.train" -p space=nb201 "${JMH[@]}" \
   -wi 1 -w 5s -i 1 -r 10s -rf json -rff "$OUT/launch.json"
 run_step throughput 90 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuThroughputBench" "${JMH[@]}" -wi 1 -i 2 \
   -rf json -rff "$OUT/throughput.json"
+run_step compare 40 "$JAVA" -jar "$D/eproxy.jar" compare --space nb201 --sample 30 --seed 0 --backend cuda \
+  --proxies eproxy,synflow,naswot,zen,zico,snip,fisher,grad_norm,flops,params --out-dir "$OUT/compare"
 
 {
   echo "== environment"; grep -E "NVIDIA H|Driver Version|openjdk version" "$OUT/environment.txt"
@@ -80,5 +85,6 @@ run_step throughput 90 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuThroughputB
   echo "== latency (ms/arch, end to end)"; grep -E "^Gpu|p0.(50|90)" "$OUT/latency.txt" | tail -n 20
   echo "== native call alone, graphs on/off (ms/arch)"; grep -E "^Gpu|p0.(50|90)" "$OUT/launch.txt" | tail -n 20
   echo "== throughput (ms per 128 archs)"; grep -E "^Gpu" "$OUT/throughput.txt" | tail -n 8
+  echo "== compare on the GPU (30 NB201 archs)"; grep -E "^\||^eproxy" "$OUT/compare.txt" | tail -n 14
   echo "== timing"; cat "$OUT/timing.txt"
 } | tee "$OUT/summary.txt"

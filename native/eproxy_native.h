@@ -54,11 +54,24 @@ eproxy_status eproxy_executor_train(eproxy_executor* executor, const int* plan, 
                                     float weight_decay, int iterations, int use_graph, double* loss_values,
                                     double* profile_ms, char* err, int err_len);
 
+// One forward and one backward pass of a serialised plan at params (arguments as for
+// eproxy_executor_train), without an update: loss_values gets the plan's losses; the parameter
+// gradients (eproxy_executor_read) and the arena's activations and gradients
+// (eproxy_executor_read_arena) can then be read.
+eproxy_status eproxy_executor_gradients(eproxy_executor* executor, const int* plan, long plan_length, const float* params,
+                                        const float* input, const float* targets, double* loss_values, char* err,
+                                        int err_len);
+
 // After a training run: copies the first count floats of its trained parameters
 // (EPROXY_READ_PARAMS) or of the last backward pass's parameter gradients (EPROXY_READ_GRADIENTS)
 // into out. count must not exceed the plan's parameter size.
 enum { EPROXY_READ_PARAMS = 0, EPROXY_READ_GRADIENTS = 1 };
 eproxy_status eproxy_executor_read(eproxy_executor* executor, int what, float* out, long count, char* err, int err_len);
+
+// After a run: copies count floats of the activation arena from offset (the plan's offsets of
+// node outputs and gradients) into out: what the run's last forward (and backward) passes left.
+eproxy_status eproxy_executor_read_arena(eproxy_executor* executor, long offset, long count, float* out, char* err,
+                                         int err_len);
 
 // How GPU executors run convolutions, for the whole process: EPROXY_CONV_OWN, the hand-written
 // kernels only; EPROXY_CONV_MEASURED (the default), per layer shape and direction whichever of

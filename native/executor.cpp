@@ -204,6 +204,7 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
     throw NativeError(EPROXY_INVALID_PLAN, "iterations must be >= 1, got " + std::to_string(s.iterations));
   }
   last_param_size_ = -1;
+  last_arena_size_ = -1;
   profile_ = nullptr;
   PlanDesc plan = decode_plan(plan_data, plan_length);
   long fscratch = 1;
@@ -283,6 +284,7 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
     iteration();
   }
   forward(plan);  // the last iteration's loss; its update could not change any reported value
+  if (s.final_backward) backward(plan);
 
   download(loss_values, losses_.ptr, static_cast<long>(s.iterations) * loss_count * 8L, "loss values");
   if (ex_.where == Where::DEVICE) {
@@ -290,6 +292,7 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
   }
   profile_ = nullptr;
   last_param_size_ = plan.param_size;
+  last_arena_size_ = plan.arena_size;
 }
 
 void Executor::read(bool gradients, float* out, long count) {
@@ -299,6 +302,20 @@ void Executor::read(bool gradients, float* out, long count) {
                                                                        std::to_string(last_param_size_));
   }
   download(out, gradients ? grads_.ptr : params_.ptr, count * 4L, gradients ? "parameter gradients" : "parameters");
+  if (ex_.where == Where::DEVICE) {
+    check(cudaStreamSynchronize(ex_.stream), "reading back (cudaStreamSynchronize)");
+  }
+}
+
+void Executor::read_arena(long offset, long count, float* out) {
+  if (last_arena_size_ < 0) {
+    throw NativeError(EPROXY_INVALID_PLAN, "no completed training run to read from");
+  }
+  if (offset < 0 || count < 0 || offset > last_arena_size_ - count) {
+    throw NativeError(EPROXY_INVALID_PLAN, "read of " + std::to_string(count) + " floats at " + std::to_string(offset) +
+                                               ", the run's arena has " + std::to_string(last_arena_size_));
+  }
+  download(out, act(offset), count * 4L, "activations");
   if (ex_.where == Where::DEVICE) {
     check(cudaStreamSynchronize(ex_.stream), "reading back (cudaStreamSynchronize)");
   }

@@ -19,6 +19,7 @@ struct TrainSettings {
   int iterations;
   bool use_graph;      // capture the second iteration as a CUDA graph and replay it (device only)
   double* profile_ms;  // null, or EPROXY_PROFILE_SLOTS sums of milliseconds per op and direction
+  bool final_backward;  // a backward pass (no update) after the last forward, for its gradients
 };
 
 class Executor {
@@ -34,6 +35,8 @@ class Executor {
 
   // The last run's trained parameters (or its last backward's gradients): the first count floats.
   void read(bool gradients, float* out, long count);
+  // count floats of the last run's activation arena from offset (what its last passes left there).
+  void read_arena(long offset, long count, float* out);
 
   // Bytes held in buffers (device memory on the GPU).
   long bytes() const;
@@ -87,6 +90,7 @@ class Executor {
   Buffer<char> workspace_;            // cuDNN's, the largest its chosen algorithms need
   std::unique_ptr<CudnnConvs> cudnn_;  // null: no cuDNN (or not on the GPU)
   long last_param_size_ = -1;  // of the last successful run; -1: none
+  long last_arena_size_ = -1;
   double* profile_ = nullptr;
   cudaEvent_t start_ = nullptr, stop_ = nullptr;
 };

@@ -51,7 +51,16 @@ extern "C" eproxy_status eproxy_executor_train(eproxy_executor* executor, const 
                                                float momentum, float weight_decay, int iterations, int use_graph,
                                                double* loss_values, double* profile_ms, char* err, int err_len) {
   return guarded(err, err_len, [&] {
-    eproxy::TrainSettings settings{lr, momentum, weight_decay, iterations, use_graph != 0, profile_ms};
+    eproxy::TrainSettings settings{lr, momentum, weight_decay, iterations, use_graph != 0, profile_ms, false};
+    executor->impl.train(plan, plan_length, params, input, targets, settings, loss_values);
+  });
+}
+
+extern "C" eproxy_status eproxy_executor_gradients(eproxy_executor* executor, const int* plan, long plan_length,
+                                                   const float* params, const float* input, const float* targets,
+                                                   double* loss_values, char* err, int err_len) {
+  return guarded(err, err_len, [&] {
+    eproxy::TrainSettings settings{0.f, 0.f, 0.f, 1, false, nullptr, true};
     executor->impl.train(plan, plan_length, params, input, targets, settings, loss_values);
   });
 }
@@ -64,6 +73,11 @@ extern "C" eproxy_status eproxy_executor_read(eproxy_executor* executor, int wha
     }
     executor->impl.read(what == EPROXY_READ_GRADIENTS, out, count);
   });
+}
+
+extern "C" eproxy_status eproxy_executor_read_arena(eproxy_executor* executor, long offset, long count, float* out,
+                                                    char* err, int err_len) {
+  return guarded(err, err_len, [&] { executor->impl.read_arena(offset, count, out); });
 }
 
 extern "C" eproxy_status eproxy_set_conv_mode(int mode, char* err, int err_len) {

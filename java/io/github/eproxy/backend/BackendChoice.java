@@ -46,7 +46,7 @@ public enum BackendChoice {
     }
 
     /** A new backend of a resolved choice; {@code threads} is used by the CPU backend only. */
-    public Backend open(int threads) {
+    public InspectableBackend open(int threads) {
         switch (this) {
             case CPU:
                 return new CpuBackend(threads);

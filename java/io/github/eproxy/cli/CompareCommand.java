@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eproxy.backend.BackendChoice;
+import io.github.eproxy.backend.BackendPool;
 import io.github.eproxy.proxy.baselines.EproxyProxy;
 import io.github.eproxy.proxy.baselines.FlopsProxy;
 import io.github.eproxy.proxy.baselines.Fisher;
@@ -39,8 +40,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Score one sample of a benchmark table with several proxies, in the same engine and with the same "
-                + "timer, and tabulate Spearman, Kendall, top-10%% retrieval and ms per architecture. The engine is the CPU "
-                + "(the baselines have no GPU path); --backend cuda moves Eproxy alone to the GPU.")
+                + "timer, and tabulate Spearman, Kendall, top-10%% retrieval and ms per architecture. The engine is the CPU; "
+                + "--backend cuda moves Eproxy and every baseline but grasp (which freezes ReLUs, a CPU-only feature) to the "
+                + "GPU, and the table's engine column says where each proxy ran.")
 final class CompareCommand implements Callable<Integer> {
     static final List<String> KNOWN = List.of("eproxy", "synflow", "naswot", "zen", "zico", "snip", "grasp", "fisher",
             "grad_norm", "flops", "params");
@@ -68,7 +70,7 @@ final class CompareCommand implements Callable<Integer> {
     boolean resume;
 
     /** One proxy's outcome on the sample. */
-    record Row(String proxy, Ranking.Quality quality, double medianMs, double p90Ms) {
+    record Row(String proxy, String engine, Ranking.Quality quality, double medianMs, double p90Ms) {
     }
 
     @Override
@@ -93,11 +95,13 @@ final class CompareCommand implements Callable<Integer> {
             acc[i] = drawn.get(i).accuracy();
         }
         Path dir = outDir != null ? outDir : Path.of("eproxy-compare-" + space.name());
-        RunSettings.record(dir.resolve("settings.json"), RunSettings.of(proxy, eproxyEngine()), resume);
+        RunSettings.record(dir.resolve("settings.json"), RunSettings.of(proxy, engine()), resume);
         List<Row> rows = new ArrayList<>();
-        for (String name : proxies) {
-            try (ZeroCostProxy p = create(name)) {
-                rows.add(run(p, drawn, acc, dir.resolve(name + ".jsonl")));
+        try (BackendPool engines = BackendPool.of(engine())) {
+            for (String name : proxies) {
+                try (ZeroCostProxy p = create(name, engines)) {
+                    rows.add(run(p, drawn, acc, dir.resolve(name + ".jsonl")));
+                }
             }
         }
         String md = markdown(space, rows);
@@ -110,33 +114,34 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /**
-     * The baselines run on the CPU engine only; Eproxy joins them there so that the timings compare
-     * like with like, unless the user asks for the GPU by name.
+     * The CPU, where every proxy can run, so that the timings compare like with like, unless the
+     * user asks for the GPU by name.
      */
-    private BackendChoice eproxyEngine() {
+    private BackendChoice engine() {
         return proxy.cudaRequested() ? proxy.backend() : BackendChoice.CPU;
     }
 
-    private ZeroCostProxy create(String name) {
+    /** The proxy {@code name}, its passes on {@code engines} where it can run there. */
+    private ZeroCostProxy create(String name, BackendPool engines) {
         switch (name) {
             case "eproxy":
-                return new EproxyProxy(proxy.build(eproxyEngine()));
+                return new EproxyProxy(proxy.build(engine()));
             case "synflow":
-                return new Synflow(proxy.eproxyConfig());
+                return new Synflow(proxy.eproxyConfig(), engines);
             case "naswot":
-                return new Naswot(proxy.eproxyConfig());
+                return new Naswot(proxy.eproxyConfig(), engines);
             case "zen":
-                return new Zen(proxy.eproxyConfig());
+                return new Zen(proxy.eproxyConfig(), engines);
             case "zico":
-                return new Zico(proxy.eproxyConfig());
+                return new Zico(proxy.eproxyConfig(), engines);
             case "snip":
-                return new Snip(proxy.eproxyConfig());
+                return new Snip(proxy.eproxyConfig(), engines);
             case "grasp":
                 return new Grasp(proxy.eproxyConfig());
             case "fisher":
-                return new Fisher(proxy.eproxyConfig());
+                return new Fisher(proxy.eproxyConfig(), engines);
             case "grad_norm":
-                return new GradNorm(proxy.eproxyConfig());
+                return new GradNorm(proxy.eproxyConfig(), engines);
             case "flops":
                 return new FlopsProxy();
             default:
@@ -198,25 +203,26 @@ final class CompareCommand implements Callable<Integer> {
             ms[i] = r[1];
         }
         Arrays.sort(ms);
-        return new Row(p.name(), Ranking.evaluate(scores, acc), EvaluateCommand.percentile(ms, 0.5),
+        return new Row(p.name(), p.engine(), Ranking.evaluate(scores, acc), EvaluateCommand.percentile(ms, 0.5),
                 EvaluateCommand.percentile(ms, 0.9));
     }
 
     static String markdown(SearchSpace space, List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| proxy (").append(space.name()).append(") | Spearman ρ | Kendall τ | top-10% | median ms/arch | p90 ms/arch |\n");
-        sb.append("|---|---|---|---|---|---|\n");
+        sb.append("| proxy (").append(space.name())
+                .append(") | engine | Spearman ρ | Kendall τ | top-10% | median ms/arch | p90 ms/arch |\n");
+        sb.append("|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            sb.append(String.format("| %s | %.3f | %.3f | %.0f%% | %.1f | %.1f |%n", r.proxy(), r.quality().spearman(),
+            sb.append(String.format("| %s | %s | %.3f | %.3f | %.0f%% | %.1f | %.1f |%n", r.proxy(), r.engine(), r.quality().spearman(),
                     r.quality().kendall(), 100 * r.quality().top10(), r.medianMs(), r.p90Ms()));
         }
         return sb.toString();
     }
 
     static String csv(List<Row> rows) {
-        StringBuilder sb = new StringBuilder("proxy,spearman,kendall,top10,median_ms,p90_ms\n");
+        StringBuilder sb = new StringBuilder("proxy,engine,spearman,kendall,top10,median_ms,p90_ms\n");
         for (Row r : rows) {
-            sb.append(String.format("%s,%.6f,%.6f,%.4f,%.3f,%.3f%n", r.proxy(), r.quality().spearman(), r.quality().kendall(),
+            sb.append(String.format("%s,%s,%.6f,%.6f,%.4f,%.3f,%.3f%n", r.proxy(), r.engine(), r.quality().spearman(), r.quality().kendall(),
                     r.quality().top10(), r.medianMs(), r.p90Ms()));
         }
         return sb.toString();

@@ -78,6 +78,25 @@ public final class Plan {
         return net.node(id);
     }
 
+    /** Checks that no two tensors of this plan share arena memory, so that a pass leaves every one readable. */
+    public void requireUnshared() {
+        if (arenaSize < unsharedSize) {
+            throw new IllegalStateException("the last plan shares buffers; plan with new Planner(threads, false) to read any node's output");
+        }
+    }
+
+    /**
+     * Checks that a pass of this plan leaves node {@code node}'s output (with {@code gradient}: its
+     * output gradient) in the arena for reading: the plan shares no buffers, and the node has one.
+     */
+    public void requireReadable(int node, boolean gradient) {
+        requireUnshared();
+        boolean has = node >= 0 && node < act.length && (gradient ? needsGrad[node] && grad[node] >= 0 : act[node] >= 0);
+        if (!has) {
+            throw new IllegalArgumentException("node " + node + " has no " + (gradient ? "gradient" : "output") + " in the last plan");
+        }
+    }
+
     /** Loss node ids. */
     public List<Integer> losses() {
         return net.losses();

@@ -234,7 +234,9 @@ class CliTest {
         assertEquals(0, run("compare", "--sample", "6", "--proxies", "naswot,flops,params", "--out-dir", out.toString())[0]);
         List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
         assertEquals(4, csv.size(), csv.toString());
-        assertTrue(csv.get(1).startsWith("naswot,") && csv.get(2).startsWith("flops,") && csv.get(3).startsWith("params,"), csv.toString());
+        assertTrue(csv.get(0).startsWith("proxy,engine,spearman,"), csv.get(0));
+        assertTrue(csv.get(1).startsWith("naswot,cpu,") && csv.get(2).startsWith("flops,none,") && csv.get(3).startsWith("params,none,"),
+                csv.toString());
         assertEquals(6, Files.readAllLines(out.resolve("naswot.jsonl")).size());
         assertTrue(Files.size(out.resolve("compare.png")) > 0);
         assertOneLineError(run("compare", "--proxies", "synflow,jacob", "--out-dir", dir.resolve("x").toString()), "unknown proxy 'jacob'");

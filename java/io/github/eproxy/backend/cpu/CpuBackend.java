@@ -1,6 +1,6 @@
 package io.github.eproxy.backend.cpu;
 
-import io.github.eproxy.backend.Backend;
+import io.github.eproxy.backend.InspectableBackend;
 import io.github.eproxy.backend.LossCurve;
 import io.github.eproxy.backend.TrainingRun;
 import io.github.eproxy.graph.Node;
@@ -17,7 +17,7 @@ import java.util.Map;
  * larger plan arrives; the iterations themselves allocate nothing. Bit-for-bit deterministic for a
  * given thread count. Not thread-safe: use one instance per thread.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements InspectableBackend {
     private final Memory memory = new Memory();
     private final WorkerPool pool;
     private Plan lastPlan;
@@ -63,11 +63,7 @@ public final class CpuBackend implements Backend {
         return new LossCurve(train, eval);
     }
 
-    /**
-     * One forward and one backward pass at the run's initial parameters, without an update (the
-     * run's optimiser settings and iteration count are not used); returns the training loss. Read
-     * the results with {@link #paramGradients}, {@link #output} and {@link #outputGradient}.
-     */
+    @Override
     public double gradients(TrainingRun run) {
         Plan plan = run.plan();
         Step[] steps = load(run);
@@ -161,35 +157,23 @@ public final class CpuBackend implements Backend {
         return memory.arena.copyOut(lastPlan.act[pred], lastPlan.node(pred).shape().numel());
     }
 
-    /**
-     * The output of any node in the last run's final forward pass. Buffers shared by liveness are
-     * overwritten later in the pass, so this needs a plan made without reuse
-     * ({@code new Planner(threads, false)}).
-     */
+    @Override
     public float[] output(int node) {
-        requireUnshared();
-        if (node < 0 || node >= lastPlan.act.length || lastPlan.act[node] < 0) {
-            throw new IllegalArgumentException("node " + node + " has no output in the last plan");
-        }
+        inspected().requireReadable(node, false);
         return memory.arena.copyOut(lastPlan.act[node], lastPlan.node(node).shape().numel());
     }
 
-    /** The loss's gradient with respect to a node's output after {@link #gradients}; same plan condition as {@link #output}. */
+    @Override
     public float[] outputGradient(int node) {
-        requireUnshared();
-        if (node < 0 || node >= lastPlan.grad.length || !lastPlan.needsGrad[node] || lastPlan.grad[node] < 0) {
-            throw new IllegalArgumentException("node " + node + " has no gradient in the last plan");
-        }
+        inspected().requireReadable(node, true);
         return memory.arena.copyOut(lastPlan.grad[node], lastPlan.node(node).shape().numel());
     }
 
-    private void requireUnshared() {
+    private Plan inspected() {
         if (lastPlan == null) {
             throw new IllegalStateException("no training run yet");
         }
-        if (lastPlan.arenaSize < lastPlan.unsharedSize) {
-            throw new IllegalStateException("the last plan shares buffers; plan with new Planner(threads, false) to read any node's output");
-        }
+        return lastPlan;
     }
 
     /**
@@ -201,7 +185,7 @@ public final class CpuBackend implements Backend {
      * plan made without reuse; runs of other plans are refused until {@link #thawActivationPattern}.
      */
     public void freezeActivationPattern() {
-        requireUnshared();
+        inspected().requireUnshared();
         frozenPlan = lastPlan;
         frozenMasks = new HashMap<>();
         frozenChoices = new HashMap<>();
@@ -227,10 +211,7 @@ public final class CpuBackend implements Backend {
         frozenPlan = null;
     }
 
-    /**
-     * Parameter gradients of the last backward pass, in the plan's parameter layout (frozen
-     * parameters read 0).
-     */
+    @Override
     public float[] paramGradients() {
         if (lastPlan == null) {
             throw new IllegalStateException("no training run yet");

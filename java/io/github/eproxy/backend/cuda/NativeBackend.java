@@ -1,6 +1,7 @@
 package io.github.eproxy.backend.cuda;
 
 import io.github.eproxy.backend.Backend;
+import io.github.eproxy.backend.InspectableBackend;
 import io.github.eproxy.backend.LossCurve;
 import io.github.eproxy.backend.TrainingRun;
 import io.github.eproxy.graph.Op;
@@ -23,9 +24,10 @@ import org.bytedeco.javacpp.PointerPointer;
  * and gets the loss values back; everything in between (all iterations, forward, backward, SGD)
  * runs natively on the executor's CUDA stream. Owns one native executor (its stream and grow-only
  * device buffers) until {@link #close}. Not thread-safe: one instance per scoring thread, which
- * is how several architectures are kept in flight at once.
+ * is how several architectures are kept in flight at once. Single passes can be looked into
+ * ({@link InspectableBackend}), which is how the baseline proxies run on the GPU.
  */
-public final class NativeBackend implements Backend {
+public final class NativeBackend implements InspectableBackend {
     private static final int ERR_LEN = 1024;
 
     private final Pointer executor;
@@ -91,26 +93,18 @@ public final class NativeBackend implements Backend {
     /** Trains {@code run} with its plan given as serialised ints (tests hand in damaged ones); {@code profile}: see {@link #profile}. */
     LossCurve trainEncoded(int[] encodedPlan, TrainingRun run, double[] profile) {
         Plan plan = run.plan();
-        lastPlan = null;
         List<Integer> losses = plan.losses();
         int iterations = run.iterations();
-        float[] targets = concat(run.targets());
-        double[] values = new double[iterations * losses.size()];
-        try (IntPointer planInts = new IntPointer(encodedPlan);
-                FloatPointer params = new FloatPointer(run.params());
-                FloatPointer input = new FloatPointer(run.input());
-                FloatPointer target = new FloatPointer(targets);
-                DoublePointer lossValues = new DoublePointer(Math.max(1, values.length));
-                DoublePointer profileMs = profile == null ? null : new DoublePointer(profile)) {
-            check(NativeLib.eproxy_executor_train(executor, planInts, planInts.limit(), params, input, target,
-                    run.sgd().lr(), run.sgd().momentum(), run.sgd().weightDecay(), iterations, useGraph ? 1 : 0,
-                    lossValues, profileMs, err, ERR_LEN), "training a plan of " + plan.forward.length + " steps");
-            lossValues.get(values);
+        double[] values;
+        try (DoublePointer profileMs = profile == null ? null : new DoublePointer(profile)) {
+            values = execute(encodedPlan, run, iterations, "training",
+                    (planInts, params, input, targets, lossValues) -> NativeLib.eproxy_executor_train(executor, planInts,
+                            planInts.limit(), params, input, targets, run.sgd().lr(), run.sgd().momentum(),
+                            run.sgd().weightDecay(), iterations, useGraph ? 1 : 0, lossValues, profileMs, err, ERR_LEN));
             if (profileMs != null) {
                 profileMs.get(profile);
             }
         }
-        lastPlan = plan;
         double[] train = new double[iterations];
         double[] eval = new double[iterations];
         for (int it = 0; it < iterations; it++) {
@@ -121,6 +115,40 @@ public final class NativeBackend implements Backend {
             }
         }
         return new LossCurve(train, eval);
+    }
+
+    @Override
+    public double gradients(TrainingRun run) {
+        double[] values = execute(PlanCodec.encode(run.plan()), run, 1, "one pass of",
+                (planInts, params, input, targets, lossValues) -> NativeLib.eproxy_executor_gradients(executor, planInts,
+                        planInts.limit(), params, input, targets, lossValues, err, ERR_LEN));
+        double loss = 0;
+        for (double v : values) {
+            loss += v;
+        }
+        return loss;
+    }
+
+    /** One call of the C API on a run's plan, parameters, input and targets, writing loss values. */
+    private interface RunCall {
+        int call(IntPointer plan, FloatPointer params, FloatPointer input, FloatPointer targets, DoublePointer lossValues);
+    }
+
+    /** Hands {@code run} to {@code call}; returns the loss values it wrote ({@code passes} rows of the plan's losses). */
+    private double[] execute(int[] encodedPlan, TrainingRun run, int passes, String what, RunCall call) {
+        Plan plan = run.plan();
+        lastPlan = null;
+        double[] values = new double[passes * plan.losses().size()];
+        try (IntPointer planInts = new IntPointer(encodedPlan);
+                FloatPointer params = new FloatPointer(run.params());
+                FloatPointer input = new FloatPointer(run.input());
+                FloatPointer targets = new FloatPointer(concat(run.targets()));
+                DoublePointer lossValues = new DoublePointer(Math.max(1, values.length))) {
+            check(call.call(planInts, params, input, targets, lossValues), what + " a plan of " + plan.forward.length + " steps");
+            lossValues.get(values);
+        }
+        lastPlan = plan;
+        return values;
     }
 
     private static float[] concat(float[][] parts) {
@@ -149,16 +177,13 @@ public final class NativeBackend implements Backend {
         return read(NativeLib.READ_PARAMS, "parameters");
     }
 
-    /** Parameter gradients of the last run's last backward pass, in the plan's layout (frozen parameters read 0). */
+    @Override
     public float[] paramGradients() {
         return read(NativeLib.READ_GRADIENTS, "parameter gradients");
     }
 
     private float[] read(int what, String name) {
-        if (lastPlan == null) {
-            throw new IllegalStateException("no training run yet");
-        }
-        float[] values = new float[lastPlan.paramSize];
+        float[] values = new float[inspected().paramSize];
         try (FloatPointer out = new FloatPointer(Math.max(1, values.length))) {
             check(NativeLib.eproxy_executor_read(executor, what, out, values.length, err, ERR_LEN), "reading back " + name);
             out.get(values);
@@ -168,8 +193,61 @@ public final class NativeBackend implements Backend {
 
     @Override
     public float[] prediction(int lossNode) {
-        throw new UnsupportedOperationException("the native backend returns losses and parameters only; "
-                + "read predictions from the CPU backend");
+        Plan plan = inspected();
+        if (!plan.losses().contains(lossNode)) {
+            throw new IllegalArgumentException("node " + lossNode + " is not a loss of the last run");
+        }
+        int pred = plan.node(lossNode).input(0);
+        requireWritten(plan, pred, "output");
+        return readArena(plan.act[pred], plan.node(pred).shape().numel());
+    }
+
+    @Override
+    public float[] output(int node) {
+        return readNode(node, false);
+    }
+
+    @Override
+    public float[] outputGradient(int node) {
+        return readNode(node, true);
+    }
+
+    private float[] readNode(int node, boolean gradient) {
+        Plan plan = inspected();
+        plan.requireReadable(node, gradient);
+        requireWritten(plan, node, gradient ? "output gradient" : "output");
+        return readArena(gradient ? plan.grad[node] : plan.act[node], plan.node(node).shape().numel());
+    }
+
+    /**
+     * A loss's value goes to the loss values only, not to the arena. A batch norm fused with the ReLU
+     * after it ({@link Plan#reluAfter}) writes the ReLU's output and reads the ReLU's output gradient;
+     * its own output and output gradient are never stored.
+     */
+    private static void requireWritten(Plan plan, int node, String what) {
+        if (plan.node(node).op() instanceof Op.Loss) {
+            throw new IllegalArgumentException("node " + node + " is a loss: its value is what train() and gradients() return");
+        }
+        if (plan.reluAfter[node] >= 0) {
+            throw new IllegalArgumentException("node " + node + " (batch norm) runs fused with the ReLU after it, node "
+                    + plan.reluAfter[node] + ", so its " + what + " is not stored: read that node's");
+        }
+    }
+
+    private float[] readArena(int offset, int count) {
+        float[] values = new float[count];
+        try (FloatPointer out = new FloatPointer(Math.max(1, count))) {
+            check(NativeLib.eproxy_executor_read_arena(executor, offset, count, out, err, ERR_LEN), "reading back activations");
+            out.get(values);
+        }
+        return values;
+    }
+
+    private Plan inspected() {
+        if (lastPlan == null) {
+            throw new IllegalStateException("no training run yet");
+        }
+        return lastPlan;
     }
 
     @Override

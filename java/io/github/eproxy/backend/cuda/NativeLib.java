@@ -51,10 +51,17 @@ final class NativeLib {
             float weightDecay, int iterations, int useGraph, DoublePointer lossValues, DoublePointer profileMs,
             @Cast("char*") BytePointer err, int errLen);
 
+    static native int eproxy_executor_gradients(@Cast("eproxy_executor*") Pointer executor, @Const IntPointer plan,
+            long planLength, @Const FloatPointer params, @Const FloatPointer input, @Const FloatPointer targets,
+            DoublePointer lossValues, @Cast("char*") BytePointer err, int errLen);
+
     static native int eproxy_set_conv_mode(int mode, @Cast("char*") BytePointer err, int errLen);
 
     static native void eproxy_conv_report(@Cast("char*") BytePointer out, int outLen);
 
     static native int eproxy_executor_read(@Cast("eproxy_executor*") Pointer executor, int what, FloatPointer out, long count,
             @Cast("char*") BytePointer err, int errLen);
+
+    static native int eproxy_executor_read_arena(@Cast("eproxy_executor*") Pointer executor, long offset, long count,
+            FloatPointer out, @Cast("char*") BytePointer err, int errLen);
 }

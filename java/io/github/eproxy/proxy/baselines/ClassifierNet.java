@@ -2,7 +2,7 @@ package io.github.eproxy.proxy.baselines;
 
 import io.github.eproxy.backend.SgdSettings;
 import io.github.eproxy.backend.TrainingRun;
-import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.backend.InspectableBackend;
 import io.github.eproxy.graph.Init;
 import io.github.eproxy.graph.Net;
 import io.github.eproxy.graph.NetBuilder;
@@ -63,14 +63,14 @@ final class ClassifierNet {
         return net.params().get(param).numel();
     }
 
-    /** One forward and backward pass; returns the loss. Read the gradients from {@code cpu}. */
-    double gradients(CpuBackend cpu, float[] params, float[] input, float[] target) {
-        return cpu.gradients(new TrainingRun(plan, params, input, new float[][] {target}, UNUSED, 1));
+    /** One forward and backward pass; returns the loss. Read the gradients from {@code backend}. */
+    double gradients(InspectableBackend backend, float[] params, float[] input, float[] target) {
+        return backend.gradients(new TrainingRun(plan, params, input, new float[][] {target}, UNUSED, 1));
     }
 
     /** A forward pass only. */
-    void forward(CpuBackend cpu, float[] params, float[] input, float[] target) {
-        cpu.train(new TrainingRun(plan, params, input, new float[][] {target}, UNUSED, 1));
+    void forward(InspectableBackend backend, float[] params, float[] input, float[] target) {
+        backend.train(new TrainingRun(plan, params, input, new float[][] {target}, UNUSED, 1));
     }
 
     /** Labels as one-hot rows of {@value #CLASSES}, shaped like the logits. */

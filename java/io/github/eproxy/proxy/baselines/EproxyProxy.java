@@ -2,6 +2,7 @@ package io.github.eproxy.proxy.baselines;
 
 import io.github.eproxy.proxy.Eproxy;
 import io.github.eproxy.searchspace.Architecture;
+import java.util.Locale;
 
 /** {@link Eproxy} behind the common interface: its score is a loss, lower is better. */
 public final class EproxyProxy implements ZeroCostProxy {
@@ -14,6 +15,11 @@ public final class EproxyProxy implements ZeroCostProxy {
     @Override
     public String name() {
         return "eproxy";
+    }
+
+    @Override
+    public String engine() {
+        return eproxy.backend().name().toLowerCase(Locale.ROOT);
     }
 
     @Override

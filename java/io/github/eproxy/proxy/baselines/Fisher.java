@@ -1,6 +1,7 @@
 package io.github.eproxy.proxy.baselines;
 
-import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.backend.BackendPool;
+import io.github.eproxy.backend.InspectableBackend;
 import io.github.eproxy.graph.Node;
 import io.github.eproxy.graph.Op;
 import io.github.eproxy.proxy.EproxyConfig;
@@ -17,21 +18,26 @@ public final class Fisher extends GradientProxy {
         super(config);
     }
 
+    /** On {@code engines}' backends (the caller closes the pool). */
+    public Fisher(EproxyConfig config, BackendPool engines) {
+        super(config, engines);
+    }
+
     @Override
     public String name() {
         return "fisher";
     }
 
     @Override
-    double score(ClassifierNet net, float[] params, float[] grads, CpuBackend cpu) {
+    double score(ClassifierNet net, float[] params, float[] grads, InspectableBackend backend) {
         double sum = 0;
         for (int id : net.plan.forward) {
             Node node = net.plan.node(id);
             if (!(node.op() instanceof Op.Conv2d)) {
                 continue;
             }
-            float[] act = cpu.output(node.id());
-            float[] grad = cpu.outputGradient(node.id());
+            float[] act = backend.output(node.id());
+            float[] grad = backend.outputGradient(node.id());
             int images = node.shape().n();
             int channels = node.shape().c();
             int plane = node.shape().plane();

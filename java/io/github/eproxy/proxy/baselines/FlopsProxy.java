@@ -11,6 +11,11 @@ public final class FlopsProxy implements ZeroCostProxy {
     }
 
     @Override
+    public String engine() {
+        return "none";
+    }
+
+    @Override
     public boolean higherIsBetter() {
         return true;
     }

@@ -1,6 +1,7 @@
 package io.github.eproxy.proxy.baselines;
 
-import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.backend.BackendPool;
+import io.github.eproxy.backend.InspectableBackend;
 import io.github.eproxy.proxy.EproxyConfig;
 
 /**
@@ -14,13 +15,18 @@ public final class GradNorm extends GradientProxy {
         super(config);
     }
 
+    /** On {@code engines}' backends (the caller closes the pool). */
+    public GradNorm(EproxyConfig config, BackendPool engines) {
+        super(config, engines);
+    }
+
     @Override
     public String name() {
         return "grad_norm";
     }
 
     @Override
-    double score(ClassifierNet net, float[] params, float[] grads, CpuBackend cpu) {
+    double score(ClassifierNet net, float[] params, float[] grads, InspectableBackend backend) {
         double sum = 0;
         for (int w : net.weights) {
             double sq = 0;

@@ -1,5 +1,6 @@
 package io.github.eproxy.proxy.baselines;
 
+import io.github.eproxy.backend.InspectableBackend;
 import io.github.eproxy.backend.cpu.CpuBackend;
 import io.github.eproxy.proxy.EproxyConfig;
 
@@ -19,7 +20,8 @@ import io.github.eproxy.proxy.EproxyConfig;
  * step 1e-3) to 1% of the analytic Hg of a linear classifier, to 1% between steps 1e-5 and 1e-6
  * on an NB201 cell, and to 2% between 1e-5 and 3e-6 on an NB101 network with max pooling (whose
  * score still moves by 10% from 3e-5 to 1e-5 and by 40% at 1e-6, where rounding takes over: on
- * NB101 the estimate is coarse).
+ * NB101 the estimate is coarse). It runs on the CPU backend only: the native executor cannot freeze
+ * the activation pattern.
  */
 public final class Grasp extends GradientProxy {
     /** The step's size relative to the weights' norm. */
@@ -41,7 +43,8 @@ public final class Grasp extends GradientProxy {
     }
 
     @Override
-    double score(ClassifierNet net, float[] params, float[] grads, CpuBackend cpu) {
+    double score(ClassifierNet net, float[] params, float[] grads, InspectableBackend backend) {
+        CpuBackend cpu = (CpuBackend) backend; // the only pool a Grasp has is its own CPU one
         double weightNorm = 0;
         double gradNorm = 0;
         for (int w : net.weights) {

@@ -1,8 +1,8 @@
 package io.github.eproxy.proxy.baselines;
 
+import io.github.eproxy.backend.BackendPool;
 import io.github.eproxy.backend.SgdSettings;
 import io.github.eproxy.backend.TrainingRun;
-import io.github.eproxy.backend.cpu.CpuBackend;
 import io.github.eproxy.graph.Net;
 import io.github.eproxy.graph.NetBuilder;
 import io.github.eproxy.graph.Node;
@@ -24,13 +24,23 @@ import org.apache.commons.math3.linear.RealMatrix;
  * log|det K|, higher is better. A net whose codes coincide for two images (K singular, e.g. an
  * input-independent net) scores negative infinity.
  */
-public final class Naswot implements ZeroCostProxy {
+public final class Naswot extends PooledProxy {
     private final float[] images;
     private final int batch;
     private final long seed;
 
     /** On the image batch of {@code config}, with its network initialisation seed. */
     public Naswot(EproxyConfig config) {
+        this(config, ownCpuPool(), true);
+    }
+
+    /** On {@code engines}' backends (the caller closes the pool). */
+    public Naswot(EproxyConfig config, BackendPool engines) {
+        this(config, engines, false);
+    }
+
+    private Naswot(EproxyConfig config, BackendPool engines, boolean ownsEngines) {
+        super(engines, ownsEngines);
         this.images = config.inputBatch();
         this.batch = config.batchSize();
         this.seed = config.seed();
@@ -54,19 +64,20 @@ public final class Naswot implements ZeroCostProxy {
         Net net = b.build();
         Plan plan = new Planner(1, false).plan(net);
         long[] distance = new long[batch * batch];
-        long units = 0;
-        try (CpuBackend cpu = new CpuBackend(1)) {
+        long units = engines.apply(backend -> {
             float[][] targets = {new float[net.node(out).shape().numel()]};
             // One iteration: the forward pass only (the last iteration never updates).
-            cpu.train(new TrainingRun(plan, ParamInit.initialValues(plan, seed), images, targets, new SgdSettings(1f, 0f, 0f), 1));
+            backend.train(new TrainingRun(plan, ParamInit.initialValues(plan, seed), images, targets, new SgdSettings(1f, 0f, 0f), 1));
+            long count = 0;
             for (int id : plan.forward) {
                 Node n = plan.node(id);
                 if (n.op() instanceof Op.Relu) {
-                    units += n.shape().perImage();
-                    addHamming(cpu.output(id), n.shape().perImage(), distance);
+                    count += n.shape().perImage();
+                    addHamming(backend.output(id), n.shape().perImage(), distance);
                 }
             }
-        }
+            return count;
+        });
         double[][] k = new double[batch][batch];
         for (int i = 0; i < batch; i++) {
             for (int j = 0; j < batch; j++) {

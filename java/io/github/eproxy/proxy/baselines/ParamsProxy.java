@@ -13,6 +13,11 @@ public final class ParamsProxy implements ZeroCostProxy {
     }
 
     @Override
+    public String engine() {
+        return "none";
+    }
+
+    @Override
     public boolean higherIsBetter() {
         return true;
     }

@@ -1,6 +1,7 @@
 package io.github.eproxy.proxy.baselines;
 
-import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.backend.BackendPool;
+import io.github.eproxy.backend.InspectableBackend;
 import io.github.eproxy.graph.Init;
 import io.github.eproxy.graph.Param;
 import io.github.eproxy.proxy.EproxyConfig;
@@ -22,12 +23,22 @@ import java.util.Arrays;
  * activations and gradients near sqrt(R) and their products near 1, far from both float32 limits.
  * R beyond ~2^248 scores positive infinity.
  */
-public final class Synflow implements ZeroCostProxy {
+public final class Synflow extends PooledProxy {
     private static final double[] PROBES = {0x1p-64, 0x1p-120};
     private final long seed;
     private final Init init;
 
     public Synflow(EproxyConfig config) {
+        this(config, ownCpuPool(), true);
+    }
+
+    /** On {@code engines}' backends (the caller closes the pool). */
+    public Synflow(EproxyConfig config, BackendPool engines) {
+        this(config, engines, false);
+    }
+
+    private Synflow(EproxyConfig config, BackendPool engines, boolean ownsEngines) {
+        super(engines, ownsEngines);
         this.seed = config.seed();
         this.init = config.netInit();
     }
@@ -46,30 +57,30 @@ public final class Synflow implements ZeroCostProxy {
     public double score(Architecture arch) {
         ClassifierNet net = new ClassifierNet(arch, 1, init, false, true);
         float[] initial = net.initialParams(seed);
-        try (CpuBackend cpu = new CpuBackend(1)) {
+        return engines.apply(backend -> {
             for (double probe : PROBES) {
-                double scaledR = pass(net, initial, (float) probe, 1f, cpu);
+                double scaledR = pass(net, initial, (float) probe, 1f, backend);
                 if (scaledR == 0) {
-                    return 0; // R is 0: no path from the input to the logits and no bias
+                    return 0.0; // R is 0: no path from the input to the logits and no bias
                 }
                 if (Double.isFinite(scaledR)) {
                     double log2R = Math.log(scaledR / probe) / Math.log(2);
                     float scale = (float) Math.scalb(1.0, -(int) Math.max(0, Math.round(log2R / 2)));
-                    pass(net, initial, scale, scale, cpu);
-                    return weightSum(net, initial, cpu) / ((double) scale * scale);
+                    pass(net, initial, scale, scale, backend);
+                    return weightSum(net, initial, backend) / ((double) scale * scale);
                 }
             }
-        }
-        return Double.POSITIVE_INFINITY;
+            return Double.POSITIVE_INFINITY;
+        });
     }
 
     /** Forward and backward with input and biases scaled by {@code e} and the loss by {@code d}; returns the loss. */
-    private static double pass(ClassifierNet net, float[] initial, float e, float d, CpuBackend cpu) {
+    private static double pass(ClassifierNet net, float[] initial, float e, float d, InspectableBackend backend) {
         float[] input = new float[net.net.input().shape().numel()];
         Arrays.fill(input, e);
         float[] target = new float[ClassifierNet.CLASSES];
         Arrays.fill(target, d);
-        return net.gradients(cpu, absolute(net, initial, e), input, target);
+        return net.gradients(backend, absolute(net, initial, e), input, target);
     }
 
     /** |w|, biases also times {@code e}. */
@@ -85,8 +96,8 @@ public final class Synflow implements ZeroCostProxy {
     }
 
     /** sum of |w| * dR/dw over the convolution and linear weights of the last pass. */
-    private static double weightSum(ClassifierNet net, float[] initial, CpuBackend cpu) {
-        float[] grads = cpu.paramGradients();
+    private static double weightSum(ClassifierNet net, float[] initial, InspectableBackend backend) {
+        float[] grads = backend.paramGradients();
         double sum = 0;
         for (int w : net.weights) {
             for (int i = net.offset(w); i < net.offset(w) + net.size(w); i++) {

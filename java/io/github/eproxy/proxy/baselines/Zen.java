@@ -1,6 +1,7 @@
 package io.github.eproxy.proxy.baselines;
 
-import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.backend.BackendPool;
+import io.github.eproxy.backend.InspectableBackend;
 import io.github.eproxy.graph.Init;
 import io.github.eproxy.graph.Node;
 import io.github.eproxy.graph.Op;
@@ -16,13 +17,23 @@ import java.util.SplittableRandom;
  * batch norm, log sqrt(mean over channels of the batch variance) of the pass on x; the score is the
  * mean over {@value #REPEATS} draws. Data-free; the batch size is the configuration's.
  */
-public final class Zen implements ZeroCostProxy {
+public final class Zen extends PooledProxy {
     static final int REPEATS = 4;
     static final double MIXUP = 0.01;
     private final int batch;
     private final long seed;
 
     public Zen(EproxyConfig config) {
+        this(config, ownCpuPool(), true);
+    }
+
+    /** On {@code engines}' backends (the caller closes the pool). */
+    public Zen(EproxyConfig config, BackendPool engines) {
+        this(config, engines, false);
+    }
+
+    private Zen(EproxyConfig config, BackendPool engines, boolean ownsEngines) {
+        super(engines, ownsEngines);
         this.batch = config.batchSize();
         this.seed = config.seed();
     }
@@ -45,8 +56,8 @@ public final class Zen implements ZeroCostProxy {
         int features = net.net.node(pooled).input(0);
         float[] labels = new float[batch * ClassifierNet.CLASSES];
         SplittableRandom rng = new SplittableRandom(seed);
-        double total = 0;
-        try (CpuBackend cpu = new CpuBackend(1)) {
+        return engines.apply(backend -> {
+            double total = 0;
             for (int r = 0; r < REPEATS; r++) {
                 float[] x = gaussian(net.net.input().shape().numel(), rng);
                 float[] e = gaussian(x.length, rng);
@@ -54,29 +65,29 @@ public final class Zen implements ZeroCostProxy {
                 for (int i = 0; i < x.length; i++) {
                     mixed[i] = (float) (x[i] + MIXUP * e[i]);
                 }
-                net.forward(cpu, params, mixed, labels);
-                float[] fMixed = cpu.output(features);
-                net.forward(cpu, params, x, labels);
-                float[] f = cpu.output(features);
+                net.forward(backend, params, mixed, labels);
+                float[] fMixed = backend.output(features);
+                net.forward(backend, params, x, labels);
+                float[] f = backend.output(features);
                 double diff = 0;
                 for (int i = 0; i < f.length; i++) {
                     diff += Math.abs((double) f[i] - fMixed[i]);
                 }
-                total += Math.log(diff / batch) + logBatchNormScales(net, cpu);
+                total += Math.log(diff / batch) + logBatchNormScales(net, backend);
             }
-        }
-        return total / REPEATS;
+            return total / REPEATS;
+        });
     }
 
     /** Sum over batch norms of log sqrt(mean over channels of the batch variance of their input). */
-    private static double logBatchNormScales(ClassifierNet net, CpuBackend cpu) {
+    private static double logBatchNormScales(ClassifierNet net, InspectableBackend backend) {
         double sum = 0;
         for (int id : net.plan.forward) {
             Node node = net.plan.node(id);
             if (!(node.op() instanceof Op.BatchNorm)) {
                 continue;
             }
-            float[] in = cpu.output(node.input(0));
+            float[] in = backend.output(node.input(0));
             int n = node.shape().n();
             int channels = node.shape().c();
             int plane = node.shape().plane();

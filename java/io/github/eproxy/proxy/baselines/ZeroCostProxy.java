@@ -17,6 +17,14 @@ public interface ZeroCostProxy extends AutoCloseable {
     /** The raw score; an architecture the proxy cannot judge gets the worst value (+/- infinity). */
     double score(Architecture arch);
 
+    /**
+     * Where the proxy's network passes run: {@code cpu} or {@code cuda}; {@code none} for a proxy
+     * that only counts (FLOPs, parameters).
+     */
+    default String engine() {
+        return "cpu";
+    }
+
     /** The score in the "lower is better" convention of {@link io.github.eproxy.stats.Ranking}. */
     default double rankingScore(Architecture arch) {
         double s = score(arch);

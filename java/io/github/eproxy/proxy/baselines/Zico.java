@@ -1,6 +1,6 @@
 package io.github.eproxy.proxy.baselines;
 
-import io.github.eproxy.backend.cpu.CpuBackend;
+import io.github.eproxy.backend.BackendPool;
 import io.github.eproxy.graph.Init;
 import io.github.eproxy.proxy.EproxyConfig;
 import io.github.eproxy.searchspace.Architecture;
@@ -13,7 +13,7 @@ import java.util.Arrays;
  * log(sum over weights with nonzero spread of mean|g| / std(g)) (population std, as the reference
  * code's numpy), layers whose sum is 0 left out; the score is the sum over layers.
  */
-public final class Zico implements ZeroCostProxy {
+public final class Zico extends PooledProxy {
     private final float[][] halves;
     private final float[][] labels;
     private final int half;
@@ -21,6 +21,16 @@ public final class Zico implements ZeroCostProxy {
     private final Init init;
 
     public Zico(EproxyConfig config) {
+        this(config, ownCpuPool(), true);
+    }
+
+    /** On {@code engines}' backends (the caller closes the pool). */
+    public Zico(EproxyConfig config, BackendPool engines) {
+        this(config, engines, false);
+    }
+
+    private Zico(EproxyConfig config, BackendPool engines, boolean ownsEngines) {
+        super(engines, ownsEngines);
         float[] images = config.inputBatch();
         float[] oneHot = ClassifierNet.oneHot(config.inputLabels());
         half = config.batchSize() / 2;
@@ -51,13 +61,14 @@ public final class Zico implements ZeroCostProxy {
     public double score(Architecture arch) {
         ClassifierNet net = new ClassifierNet(arch, half, init, true, false);
         float[] params = net.initialParams(seed);
-        float[][] grads = new float[2][];
-        try (CpuBackend cpu = new CpuBackend(1)) {
+        float[][] grads = engines.apply(backend -> {
+            float[][] g = new float[2][];
             for (int b = 0; b < 2; b++) {
-                net.gradients(cpu, params, halves[b], labels[b]);
-                grads[b] = cpu.paramGradients();
+                net.gradients(backend, params, halves[b], labels[b]);
+                g[b] = backend.paramGradients();
             }
-        }
+            return g;
+        });
         double score = 0;
         for (int w : net.weights) {
             double sum = 0;

@@ -187,6 +187,52 @@ class NativeExecutorTest {
         }
     }
 
+    /**
+     * One pass without an update, planned without buffer reuse: the loss, the parameter gradients,
+     * every node's output and output gradient, and each loss's prediction, as the CPU backend has
+     * them. A batch norm fused with its ReLU stores neither, and reading them says so.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("cases")
+    void singlePassesReadLikeOnTheCpuBackend(String engine, String netName) {
+        Supplier<NativeBackend> open = engine(engine);
+        TrainingRun shared = run(net(netName), 1, 0.05f);
+        Plan plan = new Planner(1, false).plan(shared.plan().net);
+        TrainingRun r = new TrainingRun(plan, ParamInit.initialValues(plan, 3), shared.input(), shared.targets(), shared.sgd(), 1);
+        try (CpuBackend cpu = new CpuBackend(1); NativeBackend nat = open.get()) {
+            IllegalStateException none = assertThrows(IllegalStateException.class, () -> nat.output(0));
+            assertTrue(none.getMessage().contains("no training run"), none.getMessage());
+            double cpuLoss = cpu.gradients(r);
+            assertEquals(cpuLoss, nat.gradients(r), RTOL * Math.abs(cpuLoss), "loss of one pass");
+            assertCloseScaled("parameter gradients", cpu.paramGradients(), nat.paramGradients());
+            int fused = 0;
+            for (int id : plan.forward) {
+                if (plan.node(id).op() instanceof Op.Loss) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nat.output(id));
+                    assertTrue(e.getMessage().contains("is a loss"), e.getMessage());
+                    continue;
+                }
+                if (plan.reluAfter[id] >= 0) {
+                    fused++;
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nat.output(id));
+                    assertTrue(e.getMessage().contains("fused with the ReLU after it"), e.getMessage());
+                    continue;
+                }
+                assertCloseScaled("output of node " + id, cpu.output(id), nat.output(id));
+                if (plan.needsGrad[id]) {
+                    assertCloseScaled("output gradient of node " + id, cpu.outputGradient(id), nat.outputGradient(id));
+                }
+            }
+            assertEquals(netName.equals("residual") ? 2 : 0, fused, "batch norms fused with the ReLU after them");
+            for (int loss : plan.losses()) {
+                assertCloseScaled("prediction of loss " + loss, cpu.prediction(loss), nat.prediction(loss));
+            }
+            nat.train(shared);
+            IllegalStateException reused = assertThrows(IllegalStateException.class, () -> nat.output(plan.forward[0]));
+            assertTrue(reused.getMessage().contains("shares buffers"), reused.getMessage());
+        }
+    }
+
     /** Elementwise within RTOL of the largest magnitude (gradients near zero differ only in rounding). */
     private static void assertCloseScaled(String what, float[] expected, float[] actual) {
         double scale = 0;
