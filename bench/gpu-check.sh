@@ -75,7 +75,7 @@ run_step launch 70 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuLatencyBench.tr
 run_step throughput 90 "$JAVA" -cp "$BENCH" org.openjdk.jmh.Main "GpuThroughputBench" "${JMH[@]}" -wi 1 -i 2 \
   -rf json -rff "$OUT/throughput.json"
 run_step compare 40 "$JAVA" -jar "$D/eproxy.jar" compare --space nb201 --sample 30 --seed 0 --backend cuda \
-  --proxies eproxy,synflow,naswot,zen,zico,snip,fisher,grad_norm,flops,params --out-dir "$OUT/compare"
+  --proxies eproxy,synflow,naswot,zen,zico,snip,grasp,fisher,grad_norm,flops,params --out-dir "$OUT/compare"
 
 {
   echo "== environment"; grep -E "NVIDIA H|Driver Version|openjdk version" "$OUT/environment.txt"
@@ -85,6 +85,6 @@ run_step compare 40 "$JAVA" -jar "$D/eproxy.jar" compare --space nb201 --sample 
   echo "== latency (ms/arch, end to end)"; grep -E "^Gpu|p0.(50|90)" "$OUT/latency.txt" | tail -n 20
   echo "== native call alone, graphs on/off (ms/arch)"; grep -E "^Gpu|p0.(50|90)" "$OUT/launch.txt" | tail -n 20
   echo "== throughput (ms per 128 archs)"; grep -E "^Gpu" "$OUT/throughput.txt" | tail -n 8
-  echo "== compare on the GPU (30 NB201 archs)"; grep -E "^\||^eproxy" "$OUT/compare.txt" | tail -n 14
+  echo "== compare on the GPU (30 NB201 archs)"; grep -E "^\||^eproxy" "$OUT/compare.txt" | tail -n 15
   echo "== timing"; cat "$OUT/timing.txt"
 } | tee "$OUT/summary.txt"

@@ -31,7 +31,7 @@ long batchnorm_scratch(const Dims& s) {
 }
 
 void batchnorm_forward(const Exec& ex, const Dims& s, float eps, const float* x, const float* gamma,
-                       const float* beta, float* y, bool relu, float* saved, double* scratch) {
+                       const float* beta, float* y, bool relu, const float* relu_mask, float* saved, double* scratch) {
   const long parts = parts_of(s);
   const long count = s.n * s.plane();
   double* partial = scratch;
@@ -76,7 +76,7 @@ void batchnorm_forward(const Exec& ex, const Dims& s, float eps, const float* x,
     const float g = gamma != nullptr ? gamma[c] : 1.f;
     const float b = beta != nullptr ? beta[c] : 0.f;
     const float v = (x[i] - saved[c]) * (saved[s.c + c] * g) + b;
-    y[i] = relu && !(v > 0.f) ? 0.f : v;  // as relu_forward: NaN and -0 become +0
+    y[i] = relu && !((relu_mask != nullptr ? relu_mask[i] : v) > 0.f) ? 0.f : v;  // as relu_forward: NaN, -0 become +0
   });
 }
 

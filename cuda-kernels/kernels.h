@@ -28,9 +28,10 @@ void conv_backward_weight(const Exec& ex, const ConvGeom& g, const float* x, con
 // Doubles of scratch either direction needs.
 long batchnorm_scratch(const Dims& s);
 // saved: mean[c], then 1/std[c]. gamma/beta null when not affine. relu: y = max(0, the batch
-// norm's output), the forward of a ReLU fused into it.
+// norm's output), the forward of a ReLU fused into it; with relu_mask (a frozen pattern, as
+// relu_forward's mask) the units where the mask is positive pass instead.
 void batchnorm_forward(const Exec& ex, const Dims& s, float eps, const float* x, const float* gamma,
-                       const float* beta, float* y, bool relu, float* saved, double* scratch);
+                       const float* beta, float* y, bool relu, const float* relu_mask, float* saved, double* scratch);
 // dgamma/dbeta null when not affine (or frozen); dx null when the input needs no gradient.
 // relu_y not null: a ReLU is fused in, dy is its output's gradient and relu_y its output, so the
 // batch norm's own output gradient is dy where relu_y > 0, else 0.
@@ -39,7 +40,8 @@ void batchnorm_backward(const Exec& ex, const Dims& s, const float* x, const flo
                         double* scratch);
 
 // ---- pointwise.cu: ReLU, copies, sums, zero, SGD ------------------------------------------------
-void relu_forward(const Exec& ex, long n, const float* x, float* y);
+// mask (null, or a frozen pattern: a copy of an earlier output) decides which units pass instead of x's sign.
+void relu_forward(const Exec& ex, long n, const float* x, const float* mask, float* y);
 void relu_backward(const Exec& ex, long n, const float* y, const float* dy, float* dx);
 void fill_zero(const Exec& ex, long n, float* y);
 void copy(const Exec& ex, long n, const float* x, float* y);
@@ -58,8 +60,11 @@ struct PoolGeom {
   int k, stride, pad;
   bool max;
 };
-void pool_forward(const Exec& ex, const PoolGeom& g, const float* x, float* y);
-void pool_backward(const Exec& ex, const PoolGeom& g, const float* x, const float* dy, float* dx);
+// choice (max pools; null, or a frozen pattern from max_pool_choices) replaces each window's arg-max.
+void pool_forward(const Exec& ex, const PoolGeom& g, const float* x, const int* choice, float* y);
+void pool_backward(const Exec& ex, const PoolGeom& g, const float* x, const int* choice, const float* dy, float* dx);
+// choice[i] = the index in its plane of output i's window arg-max.
+void max_pool_choices(const Exec& ex, const PoolGeom& g, const float* x, int* choice);
 
 // ---- resize.cu: F.interpolate(mode='nearest') ----------------------------------------------------
 void resize_forward(const Exec& ex, const Dims& x, const Dims& y, const float* in, float* out);

@@ -6,8 +6,8 @@
 
 namespace eproxy {
 
-void relu_forward(const Exec& ex, long n, const float* x, float* y) {
-  for_each(ex, n, [=] __host__ __device__(long i) { y[i] = x[i] > 0.f ? x[i] : 0.f; });
+void relu_forward(const Exec& ex, long n, const float* x, const float* mask, float* y) {
+  for_each(ex, n, [=] __host__ __device__(long i) { y[i] = (mask != nullptr ? mask[i] : x[i]) > 0.f ? x[i] : 0.f; });
 }
 
 void relu_backward(const Exec& ex, long n, const float* y, const float* dy, float* dx) {

@@ -1,7 +1,8 @@
 // AvgPool2d(count_include_pad=False) and MaxPool2d, as backend/cpu/PoolStep.java: windows are
 // clipped to the input (padding is never averaged and never wins a max); ties and NaN go to the
 // first tap in row-major order. Backward is a gather per input element over the windows that
-// contain it (a max window passes its gradient to its recomputed arg-max), so no atomics.
+// contain it (a max window passes its gradient to its recomputed arg-max, or to the frozen choice
+// given), so no atomics.
 #include "kernels.h"
 #include "launch.cuh"
 
@@ -37,7 +38,7 @@ __host__ __device__ inline int hi_clip(int o, int size, const PoolGeom& g) {
 
 }  // namespace
 
-void pool_forward(const Exec& ex, const PoolGeom& g, const float* x, float* y) {
+void pool_forward(const Exec& ex, const PoolGeom& g, const float* x, const int* choice, float* y) {
   for_each(ex, g.y.numel(), [=] __host__ __device__(long i) {
     const int ow = static_cast<int>(i % g.y.w);
     const int oh = static_cast<int>(i / g.y.w % g.y.h);
@@ -45,7 +46,7 @@ void pool_forward(const Exec& ex, const PoolGeom& g, const float* x, float* y) {
     const int h0 = lo_clip(oh, g), h1 = hi_clip(oh, g.x.h, g);
     const int w0 = lo_clip(ow, g), w1 = hi_clip(ow, g.x.w, g);
     if (g.max) {
-      y[i] = src[window_argmax(src, g.x.w, h0, h1, w0, w1)];
+      y[i] = src[choice != nullptr ? choice[i] : window_argmax(src, g.x.w, h0, h1, w0, w1)];
       return;
     }
     float s = 0.f;
@@ -58,7 +59,7 @@ void pool_forward(const Exec& ex, const PoolGeom& g, const float* x, float* y) {
   });
 }
 
-void pool_backward(const Exec& ex, const PoolGeom& g, const float* x, const float* dy, float* dx) {
+void pool_backward(const Exec& ex, const PoolGeom& g, const float* x, const int* choice, const float* dy, float* dx) {
   for_each(ex, g.x.numel(), [=] __host__ __device__(long i) {
     const int iw = static_cast<int>(i % g.x.w);
     const int ih = static_cast<int>(i / g.x.w % g.x.h);
@@ -82,13 +83,23 @@ void pool_backward(const Exec& ex, const PoolGeom& g, const float* x, const floa
         const int w0 = lo_clip(ow, g), w1 = hi_clip(ow, g.x.w, g);
         const float d = dyp[oh * g.y.w + ow];
         if (g.max) {
-          if (window_argmax(src, g.x.w, h0, h1, w0, w1) == self) s += d;
+          const long o = plane * g.y.plane() + oh * g.y.w + ow;
+          if ((choice != nullptr ? choice[o] : window_argmax(src, g.x.w, h0, h1, w0, w1)) == self) s += d;
         } else {
           s += d / ((h1 - h0) * (w1 - w0));
         }
       }
     }
     dx[i] += s;
+  });
+}
+
+void max_pool_choices(const Exec& ex, const PoolGeom& g, const float* x, int* choice) {
+  for_each(ex, g.y.numel(), [=] __host__ __device__(long i) {
+    const int ow = static_cast<int>(i % g.y.w);
+    const int oh = static_cast<int>(i / g.y.w % g.y.h);
+    const float* src = x + i / g.y.plane() * g.x.plane();
+    choice[i] = window_argmax(src, g.x.w, lo_clip(oh, g), hi_clip(oh, g.x.h, g), lo_clip(ow, g), hi_clip(ow, g.x.w, g));
   });
 }
 

@@ -73,6 +73,13 @@ eproxy_status eproxy_executor_read(eproxy_executor* executor, int what, float* o
 eproxy_status eproxy_executor_read_arena(eproxy_executor* executor, long offset, long count, float* out, char* err,
                                          int err_len);
 
+// After a run of a plan without buffer reuse: from now on, runs of that plan (and only of it; others
+// fail until the thaw) pass through each ReLU exactly the units that were active in the run's last
+// forward pass, and take each max pool's input where it took it then: around those parameters the
+// network is the smooth function whose derivatives autograd computes (GraSP's Hessian).
+eproxy_status eproxy_executor_freeze(eproxy_executor* executor, char* err, int err_len);
+void eproxy_executor_thaw(eproxy_executor* executor);
+
 // How GPU executors run convolutions, for the whole process: EPROXY_CONV_OWN, the hand-written
 // kernels only; EPROXY_CONV_MEASURED (the default), per layer shape and direction whichever of
 // those and cuDNN measured faster; EPROXY_CONV_CUDNN, cuDNN wherever it has a deterministic fp32

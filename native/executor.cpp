@@ -77,6 +77,8 @@ Executor::~Executor() {
   release(dscratch_);
   release(losses_);
   release(counter_);
+  release(frozen_masks_);
+  release(frozen_choices_);
   destroy_handles();
 }
 
@@ -103,7 +105,8 @@ void Executor::timed(int slot, const std::string& what, F body) {
 
 long Executor::bytes() const {
   return (arena_.capacity + params_.capacity + grads_.capacity + momentum_.capacity + fscratch_.capacity) * 4L +
-         (dscratch_.capacity + losses_.capacity) * 8L + counter_.capacity * 4L + workspace_.capacity;
+         (dscratch_.capacity + losses_.capacity) * 8L + (counter_.capacity + frozen_choices_.capacity) * 4L +
+         frozen_masks_.capacity * 4L + workspace_.capacity;
 }
 
 template <class T>
@@ -203,6 +206,9 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
   if (s.iterations < 1) {
     throw NativeError(EPROXY_INVALID_PLAN, "iterations must be >= 1, got " + std::to_string(s.iterations));
   }
+  if (!frozen_plan_.empty() && !std::equal(plan_data, plan_data + plan_length, frozen_plan_.begin(), frozen_plan_.end())) {
+    throw NativeError(EPROXY_INVALID_PLAN, "the activation pattern is frozen for another plan: thaw it first");
+  }
   last_param_size_ = -1;
   last_arena_size_ = -1;
   profile_ = nullptr;
@@ -293,6 +299,53 @@ void Executor::train(const int* plan_data, long plan_length, const float* params
   profile_ = nullptr;
   last_param_size_ = plan.param_size;
   last_arena_size_ = plan.arena_size;
+  last_plan_.assign(plan_data, plan_data + plan_length);
+}
+
+void Executor::freeze_activation_pattern() {
+  if (last_arena_size_ < 0) {
+    throw NativeError(EPROXY_INVALID_PLAN, "no completed training run to freeze the activation pattern of");
+  }
+  const PlanDesc plan = decode_plan(last_plan_.data(), static_cast<long>(last_plan_.size()));
+  frozen_plan_.clear();
+  frozen_at_.assign(plan.nodes.size(), -1);
+  long masks = 0;
+  long choices = 0;
+  for (int id : plan.forward) {
+    const NodeDesc& n = plan.nodes[id];
+    if (n.op == EPROXY_OP_RELU) {
+      frozen_at_[id] = masks;
+      masks += n.shape.numel();
+    } else if (n.op == EPROXY_OP_MAXPOOL) {
+      frozen_at_[id] = choices;
+      choices += n.shape.numel();
+    }
+  }
+  ensure(frozen_masks_, std::max(masks, 1L), "the frozen ReLU pattern");
+  ensure(frozen_choices_, std::max(choices, 1L), "the frozen max-pool choices");
+  for (int id : plan.forward) {
+    const NodeDesc& n = plan.nodes[id];
+    if (n.op == EPROXY_OP_RELU) {
+      copy(ex_, n.shape.numel(), act(n.act), frozen_masks_.ptr + frozen_at_[id]);  // written by a fused batch norm too
+    } else if (n.op == EPROXY_OP_MAXPOOL) {
+      max_pool_choices(ex_, pool_geom(plan, n), act(plan.nodes[n.inputs[0]].act), frozen_choices_.ptr + frozen_at_[id]);
+    }
+    check_launch(n, "freeze");
+  }
+  if (ex_.where == Where::DEVICE) {
+    check(cudaStreamSynchronize(ex_.stream), "freezing the activation pattern (cudaStreamSynchronize)");
+  }
+  frozen_plan_ = last_plan_;
+}
+
+void Executor::thaw_activation_pattern() { frozen_plan_.clear(); }
+
+const float* Executor::frozen_mask(const PlanDesc& plan, const NodeDesc& n) const {
+  return frozen_plan_.empty() ? nullptr : frozen_masks_.ptr + frozen_at_[&n - plan.nodes.data()];
+}
+
+const int* Executor::frozen_choice(const PlanDesc& plan, const NodeDesc& n) const {
+  return frozen_plan_.empty() ? nullptr : frozen_choices_.ptr + frozen_at_[&n - plan.nodes.data()];
 }
 
 void Executor::read(bool gradients, float* out, long count) {
@@ -402,18 +455,18 @@ void Executor::run_forward(const PlanDesc& plan, const NodeDesc& n) {
       break;
     }
     case EPROXY_OP_BATCHNORM: {
-      const bool relu = n.relu_after >= 0;  // then it writes the fused ReLU's output, not its own
+      const NodeDesc* relu = n.relu_after >= 0 ? &plan.nodes[n.relu_after] : nullptr;  // then it writes the ReLU's output
       batchnorm_forward(ex_, n.shape, float_bits(n.attrs[1]), x(0), n.attrs[0] ? param(plan, n, 0) : nullptr,
-                        n.attrs[0] ? param(plan, n, 1) : nullptr, relu ? act(plan.nodes[n.relu_after].act) : y, relu,
-                        act(n.saved), dscratch_.ptr);
+                        n.attrs[0] ? param(plan, n, 1) : nullptr, relu != nullptr ? act(relu->act) : y, relu != nullptr,
+                        relu != nullptr ? frozen_mask(plan, *relu) : nullptr, act(n.saved), dscratch_.ptr);
       break;
     }
     case EPROXY_OP_RELU:
-      if (!fused_relu(plan, n)) relu_forward(ex_, size, x(0), y);
+      if (!fused_relu(plan, n)) relu_forward(ex_, size, x(0), frozen_mask(plan, n), y);
       break;
     case EPROXY_OP_AVGPOOL:
     case EPROXY_OP_MAXPOOL:
-      pool_forward(ex_, pool_geom(plan, n), x(0), y);
+      pool_forward(ex_, pool_geom(plan, n), x(0), n.op == EPROXY_OP_MAXPOOL ? frozen_choice(plan, n) : nullptr, y);
       break;
     case EPROXY_OP_ADD:
     case EPROXY_OP_IDENTITY:
@@ -468,20 +521,27 @@ void Executor::run_backward(const PlanDesc& plan, const NodeDesc& n) {
       break;
     }
     case EPROXY_OP_BATCHNORM: {
-      // with a fused ReLU: that ReLU's output gradient, masked by its output inside the kernel
+      // with a fused ReLU: that ReLU's output gradient, masked by its output (or frozen pattern) inside the kernel
       const NodeDesc* relu = n.relu_after >= 0 ? &plan.nodes[n.relu_after] : nullptr;
-      batchnorm_backward(ex_, n.shape, x(0), relu != nullptr ? act(relu->grad) : dy,
-                         relu != nullptr ? act(relu->act) : nullptr, act(n.saved), n.attrs[0] ? param(plan, n, 0) : nullptr,
+      const float* relu_mask = relu == nullptr ? nullptr : frozen_mask(plan, *relu);
+      if (relu != nullptr && relu_mask == nullptr) relu_mask = act(relu->act);
+      batchnorm_backward(ex_, n.shape, x(0), relu != nullptr ? act(relu->grad) : dy, relu_mask, act(n.saved),
+                         n.attrs[0] ? param(plan, n, 0) : nullptr,
                          n.attrs[0] ? param_grad(plan, n, 0) : nullptr, n.attrs[0] ? param_grad(plan, n, 1) : nullptr,
                          dx(0), dscratch_.ptr);
       break;
     }
     case EPROXY_OP_RELU:
-      if (dx(0) != nullptr && !fused_relu(plan, n)) relu_backward(ex_, size, act(n.act), dy, dx(0));
+      if (dx(0) != nullptr && !fused_relu(plan, n)) {
+        const float* mask = frozen_mask(plan, n);
+        relu_backward(ex_, size, mask != nullptr ? mask : act(n.act), dy, dx(0));
+      }
       break;
     case EPROXY_OP_AVGPOOL:
     case EPROXY_OP_MAXPOOL:
-      if (dx(0) != nullptr) pool_backward(ex_, pool_geom(plan, n), x(0), dy, dx(0));
+      if (dx(0) != nullptr) {
+        pool_backward(ex_, pool_geom(plan, n), x(0), n.op == EPROXY_OP_MAXPOOL ? frozen_choice(plan, n) : nullptr, dy, dx(0));
+      }
       break;
     case EPROXY_OP_ADD:
     case EPROXY_OP_IDENTITY:

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "conv_cudnn.h"
 #include "plan.h"
@@ -37,6 +38,10 @@ class Executor {
   void read(bool gradients, float* out, long count);
   // count floats of the last run's activation arena from offset (what its last passes left there).
   void read_arena(long offset, long count, float* out);
+  // From now on, runs of the last run's plan (and only of it) pass through each ReLU the units that
+  // were active in its last forward pass, and take each max pool's choices from there; until thaw.
+  void freeze_activation_pattern();
+  void thaw_activation_pattern();
 
   // Bytes held in buffers (device memory on the GPU).
   long bytes() const;
@@ -79,6 +84,9 @@ class Executor {
   void run_backward(const PlanDesc& plan, const NodeDesc& n);
 
   float* act(long offset) const { return arena_.ptr + offset; }
+  // The frozen pattern of ReLU / max pool n, or null when none is frozen.
+  const float* frozen_mask(const PlanDesc& plan, const NodeDesc& n) const;
+  const int* frozen_choice(const PlanDesc& plan, const NodeDesc& n) const;
   float* grad_of(const PlanDesc& plan, int node) const;
   float* param(const PlanDesc& plan, const NodeDesc& n, int i) const;
   float* param_grad(const PlanDesc& plan, const NodeDesc& n, int i) const;
@@ -91,6 +99,11 @@ class Executor {
   std::unique_ptr<CudnnConvs> cudnn_;  // null: no cuDNN (or not on the GPU)
   long last_param_size_ = -1;  // of the last successful run; -1: none
   long last_arena_size_ = -1;
+  std::vector<int> last_plan_;   // the serialised plan of the last successful run
+  std::vector<int> frozen_plan_;  // empty: no frozen pattern
+  std::vector<long> frozen_at_;   // per node: its offset in frozen_masks_ or frozen_choices_, else -1
+  Buffer<float> frozen_masks_;    // copies of the ReLUs' outputs: a unit passes where positive
+  Buffer<int> frozen_choices_;    // max pools' arg-max per output, within the plane
   double* profile_ = nullptr;
   cudaEvent_t start_ = nullptr, stop_ = nullptr;
 };

@@ -80,6 +80,12 @@ extern "C" eproxy_status eproxy_executor_read_arena(eproxy_executor* executor, l
   return guarded(err, err_len, [&] { executor->impl.read_arena(offset, count, out); });
 }
 
+extern "C" eproxy_status eproxy_executor_freeze(eproxy_executor* executor, char* err, int err_len) {
+  return guarded(err, err_len, [&] { executor->impl.freeze_activation_pattern(); });
+}
+
+extern "C" void eproxy_executor_thaw(eproxy_executor* executor) { executor->impl.thaw_activation_pattern(); }
+
 extern "C" eproxy_status eproxy_set_conv_mode(int mode, char* err, int err_len) {
   return guarded(err, err_len, [&] {
     if (mode != EPROXY_CONV_OWN && mode != EPROXY_CONV_MEASURED && mode != EPROXY_CONV_CUDNN) {

@@ -22,4 +22,17 @@ public interface InspectableBackend extends Backend {
 
     /** Parameter gradients of the last backward pass, in the plan's layout (frozen parameters read 0). */
     float[] paramGradients();
+
+    /**
+     * From now on, every ReLU of the last run's plan passes exactly the units that were active in
+     * its last forward pass, and every max pool takes the inputs it chose there, whatever the
+     * input: around those parameters the network is then the smooth function whose derivatives
+     * autograd computes (it takes ReLU'' = 0 and fixed arg-maxes), so finite differences of
+     * gradients give Hessian-vector products instead of counting the units that switch. Needs a
+     * plan made without reuse; runs of other plans are refused until {@link #thawActivationPattern}.
+     */
+    void freezeActivationPattern();
+
+    /** Back to ordinary ReLUs and max pools. */
+    void thawActivationPattern();
 }

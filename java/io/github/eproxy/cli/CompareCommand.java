@@ -41,8 +41,8 @@ import picocli.CommandLine.Option;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Score one sample of a benchmark table with several proxies, in the same engine and with the same "
                 + "timer, and tabulate Spearman, Kendall, top-10%% retrieval and ms per architecture. The engine is the CPU; "
-                + "--backend cuda moves Eproxy and every baseline but grasp (which freezes ReLUs, a CPU-only feature) to the "
-                + "GPU, and the table's engine column says where each proxy ran.")
+                + "--backend cuda moves Eproxy and the baselines to the GPU (flops and params only count), and the table's "
+                + "engine column says where each proxy ran.")
 final class CompareCommand implements Callable<Integer> {
     static final List<String> KNOWN = List.of("eproxy", "synflow", "naswot", "zen", "zico", "snip", "grasp", "fisher",
             "grad_norm", "flops", "params");
@@ -137,7 +137,7 @@ final class CompareCommand implements Callable<Integer> {
             case "snip":
                 return new Snip(proxy.eproxyConfig(), engines);
             case "grasp":
-                return new Grasp(proxy.eproxyConfig());
+                return new Grasp(proxy.eproxyConfig(), engines);
             case "fisher":
                 return new Fisher(proxy.eproxyConfig(), engines);
             case "grad_norm":

@@ -176,14 +176,7 @@ public final class CpuBackend implements InspectableBackend {
         return lastPlan;
     }
 
-    /**
-     * From now on, every ReLU of the last run's plan passes exactly the units that were active in
-     * its last forward pass, and every max pool takes the inputs it chose there, whatever the
-     * input: around those parameters the network is then the smooth function whose derivatives
-     * autograd computes (it takes ReLU'' = 0 and fixed arg-maxes), so finite differences of
-     * gradients give Hessian-vector products instead of counting the units that switch. Needs a
-     * plan made without reuse; runs of other plans are refused until {@link #thawActivationPattern}.
-     */
+    @Override
     public void freezeActivationPattern() {
         inspected().requireUnshared();
         frozenPlan = lastPlan;
@@ -204,7 +197,7 @@ public final class CpuBackend implements InspectableBackend {
         }
     }
 
-    /** Back to ordinary ReLUs and max pools. */
+    @Override
     public void thawActivationPattern() {
         frozenMasks = null;
         frozenChoices = null;

@@ -243,6 +243,17 @@ public final class NativeBackend implements InspectableBackend {
         return values;
     }
 
+    @Override
+    public void freezeActivationPattern() {
+        inspected().requireUnshared();
+        check(NativeLib.eproxy_executor_freeze(executor, err, ERR_LEN), "freezing the activation pattern");
+    }
+
+    @Override
+    public void thawActivationPattern() {
+        NativeLib.eproxy_executor_thaw(executor);
+    }
+
     private Plan inspected() {
         if (lastPlan == null) {
             throw new IllegalStateException("no training run yet");

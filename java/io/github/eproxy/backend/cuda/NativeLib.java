@@ -64,4 +64,8 @@ final class NativeLib {
 
     static native int eproxy_executor_read_arena(@Cast("eproxy_executor*") Pointer executor, long offset, long count,
             FloatPointer out, @Cast("char*") BytePointer err, int errLen);
+
+    static native int eproxy_executor_freeze(@Cast("eproxy_executor*") Pointer executor, @Cast("char*") BytePointer err, int errLen);
+
+    static native void eproxy_executor_thaw(@Cast("eproxy_executor*") Pointer executor);
 }

@@ -1,7 +1,7 @@
 package io.github.eproxy.proxy.baselines;
 
+import io.github.eproxy.backend.BackendPool;
 import io.github.eproxy.backend.InspectableBackend;
-import io.github.eproxy.backend.cpu.CpuBackend;
 import io.github.eproxy.proxy.EproxyConfig;
 
 /**
@@ -11,7 +11,7 @@ import io.github.eproxy.proxy.EproxyConfig;
  * reference code differentiates twice; here Hg is the central difference of gradients along g,
  * (grad(w + h g) - grad(w - h g)) / 2h, with the step h moving the weights by 1e-5 of their norm
  * (two more passes) and the ReLUs and max pools frozen to their choices at w
- * ({@link io.github.eproxy.backend.cpu.CpuBackend#freezeActivationPattern}). Autograd's Hessian
+ * ({@link InspectableBackend#freezeActivationPattern}). Autograd's Hessian
  * takes ReLU'' = 0 and fixed arg-maxes; without the freeze the difference counts the many units
  * the step switches (scores at steps 1e-3 and 1e-5 were uncorrelated, Spearman 0.12 over 40
  * cells). With it the network is smooth in w, but batch norm over nearly constant channels makes
@@ -20,8 +20,7 @@ import io.github.eproxy.proxy.EproxyConfig;
  * step 1e-3) to 1% of the analytic Hg of a linear classifier, to 1% between steps 1e-5 and 1e-6
  * on an NB201 cell, and to 2% between 1e-5 and 3e-6 on an NB101 network with max pooling (whose
  * score still moves by 10% from 3e-5 to 1e-5 and by 40% at 1e-6, where rounding takes over: on
- * NB101 the estimate is coarse). It runs on the CPU backend only: the native executor cannot freeze
- * the activation pattern.
+ * NB101 the estimate is coarse).
  */
 public final class Grasp extends GradientProxy {
     /** The step's size relative to the weights' norm. */
@@ -30,6 +29,12 @@ public final class Grasp extends GradientProxy {
 
     public Grasp(EproxyConfig config) {
         this(config, RELATIVE_STEP);
+    }
+
+    /** On {@code engines}' backends (the caller closes the pool). */
+    public Grasp(EproxyConfig config, BackendPool engines) {
+        super(config, engines);
+        this.relativeStep = RELATIVE_STEP;
     }
 
     Grasp(EproxyConfig config, double relativeStep) {
@@ -44,7 +49,6 @@ public final class Grasp extends GradientProxy {
 
     @Override
     double score(ClassifierNet net, float[] params, float[] grads, InspectableBackend backend) {
-        CpuBackend cpu = (CpuBackend) backend; // the only pool a Grasp has is its own CPU one
         double weightNorm = 0;
         double gradNorm = 0;
         for (int w : net.weights) {
@@ -57,10 +61,18 @@ public final class Grasp extends GradientProxy {
             return 0;
         }
         double h = relativeStep * Math.sqrt(weightNorm / gradNorm);
-        cpu.freezeActivationPattern();
-        float[] up = gradientAt(net, params, grads, h, cpu);
-        float[] down = gradientAt(net, params, grads, -h, cpu);
-        cpu.thawActivationPattern();
+        backend.freezeActivationPattern();
+        try {
+            float[] up = gradientAt(net, params, grads, h, backend);
+            float[] down = gradientAt(net, params, grads, -h, backend);
+            return minusWeightDotHg(net, params, up, down, h);
+        } finally {
+            backend.thawActivationPattern();
+        }
+    }
+
+    /** -sum of w * Hg over the weights, Hg = (up - down) / 2h. */
+    private static double minusWeightDotHg(ClassifierNet net, float[] params, float[] up, float[] down, double h) {
         double sum = 0;
         for (int w : net.weights) {
             for (int i = net.offset(w); i < net.offset(w) + net.size(w); i++) {
@@ -72,14 +84,14 @@ public final class Grasp extends GradientProxy {
     }
 
     /** The weights' gradient at w + step * g (other parameters unchanged). */
-    private float[] gradientAt(ClassifierNet net, float[] params, float[] g, double step, CpuBackend cpu) {
+    private float[] gradientAt(ClassifierNet net, float[] params, float[] g, double step, InspectableBackend backend) {
         float[] moved = params.clone();
         for (int w : net.weights) {
             for (int i = net.offset(w); i < net.offset(w) + net.size(w); i++) {
                 moved[i] = (float) (params[i] + step * g[i]);
             }
         }
-        net.gradients(cpu, moved, images, labels);
-        return cpu.paramGradients();
+        net.gradients(backend, moved, images, labels);
+        return backend.paramGradients();
     }
 }

@@ -233,6 +233,43 @@ class NativeExecutorTest {
         }
     }
 
+    /**
+     * A frozen activation pattern (GraSP's Hessian): after parameters far from the frozen point,
+     * the ReLUs (fused with a batch norm or not) and max pools still pass what they passed there,
+     * as on the CPU backend; other plans are refused until the thaw.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("cases")
+    void frozenActivationPatternsMatchTheCpuBackend(String engine, String netName) {
+        Supplier<NativeBackend> open = engine(engine);
+        TrainingRun shared = run(net(netName), 1, 0.05f);
+        Plan plan = new Planner(1, false).plan(shared.plan().net);
+        float[] params = ParamInit.initialValues(plan, 3);
+        TrainingRun at = new TrainingRun(plan, params, shared.input(), shared.targets(), shared.sgd(), 1);
+        float[] moved = params.clone();
+        float[] step = Tensors.random(moved.length, 17);
+        for (int i = 0; i < moved.length; i++) {
+            moved[i] += 0.5f * step[i];
+        }
+        TrainingRun away = new TrainingRun(plan, moved, shared.input(), shared.targets(), shared.sgd(), 1);
+        try (CpuBackend cpu = new CpuBackend(1); NativeBackend nat = open.get()) {
+            double free = nat.gradients(away);
+            cpu.gradients(at);
+            nat.gradients(at);
+            cpu.freezeActivationPattern();
+            nat.freezeActivationPattern();
+            double cpuLoss = cpu.gradients(away);
+            double frozen = nat.gradients(away);
+            assertEquals(cpuLoss, frozen, RTOL * Math.abs(cpuLoss), "loss with the pattern frozen");
+            assertTrue(frozen != free, "the frozen pattern changes the pass: " + frozen + " vs " + free);
+            assertCloseScaled("parameter gradients with the pattern frozen", cpu.paramGradients(), nat.paramGradients());
+            NativeBackendException other = assertThrows(NativeBackendException.class, () -> nat.train(shared));
+            assertTrue(other.getMessage().contains("frozen for another plan"), other.getMessage());
+            nat.thawActivationPattern();
+            assertEquals(free, nat.gradients(away), "thawed, the pass is the free one again");
+        }
+    }
+
     /** Elementwise within RTOL of the largest magnitude (gradients near zero differ only in rounding). */
     private static void assertCloseScaled(String what, float[] expected, float[] actual) {
         double scale = 0;
