@@ -198,7 +198,7 @@ class NativeExecutorTest {
         Supplier<NativeBackend> open = engine(engine);
         TrainingRun shared = run(net(netName), 1, 0.05f);
         Plan plan = new Planner(1, false).plan(shared.plan().net);
-        TrainingRun r = new TrainingRun(plan, ParamInit.initialValues(plan, 3), shared.input(), shared.targets(), shared.sgd(), 1);
+        TrainingRun r = onePass(plan, shared, shared.params());
         try (CpuBackend cpu = new CpuBackend(1); NativeBackend nat = open.get()) {
             IllegalStateException none = assertThrows(IllegalStateException.class, () -> nat.output(0));
             assertTrue(none.getMessage().contains("no training run"), none.getMessage());
@@ -244,14 +244,13 @@ class NativeExecutorTest {
         Supplier<NativeBackend> open = engine(engine);
         TrainingRun shared = run(net(netName), 1, 0.05f);
         Plan plan = new Planner(1, false).plan(shared.plan().net);
-        float[] params = ParamInit.initialValues(plan, 3);
-        TrainingRun at = new TrainingRun(plan, params, shared.input(), shared.targets(), shared.sgd(), 1);
-        float[] moved = params.clone();
+        TrainingRun at = onePass(plan, shared, shared.params());
+        float[] moved = shared.params().clone();
         float[] step = Tensors.random(moved.length, 17);
         for (int i = 0; i < moved.length; i++) {
             moved[i] += 0.5f * step[i];
         }
-        TrainingRun away = new TrainingRun(plan, moved, shared.input(), shared.targets(), shared.sgd(), 1);
+        TrainingRun away = onePass(plan, shared, moved);
         try (CpuBackend cpu = new CpuBackend(1); NativeBackend nat = open.get()) {
             double free = nat.gradients(away);
             cpu.gradients(at);
@@ -268,6 +267,11 @@ class NativeExecutorTest {
             nat.thawActivationPattern();
             assertEquals(free, nat.gradients(away), "thawed, the pass is the free one again");
         }
+    }
+
+    /** One pass of {@code plan} (of {@code r}'s net) on {@code r}'s data at {@code params}. */
+    private static TrainingRun onePass(Plan plan, TrainingRun r, float[] params) {
+        return new TrainingRun(plan, params, r.input(), r.targets(), r.sgd(), 1);
     }
 
     /** Elementwise within RTOL of the largest magnitude (gradients near zero differ only in rounding). */
