@@ -12,7 +12,7 @@
 #      architectures/s with 1/4/8/16 in flight;
 #   6. `compare --backend cuda` on 30 NB201 architectures: Eproxy and the baselines on the GPU,
 #      ρ and ms per architecture side by side.
-# Logs and results go to $OUT (default out/gpu-check); the summary is printed last.
+# Results go to $OUT (default out/gpu-check): summary.txt, printed last, and logs.tgz with every log.
 #   device: bench/gpu-check.sh      (carry: [".device"], timeout_s 590)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -88,3 +88,9 @@ run_step compare 40 "$JAVA" -jar "$D/eproxy.jar" compare --space nb201 --sample 
   echo "== compare on the GPU (30 NB201 archs)"; grep -E "^\||^eproxy" "$OUT/compare.txt" | tail -n 15
   echo "== timing"; cat "$OUT/timing.txt"
 } | tee "$OUT/summary.txt"
+
+# The device tool brings back at most 8 files from $OUT: the summary, and every log in one archive.
+logs=$(mktemp /tmp/gpu-check-logs.XXXXXX)
+tar czf "$logs" -C "$OUT" --exclude=./summary.txt .
+find "$OUT" -mindepth 1 -maxdepth 1 ! -name summary.txt -exec rm -rf {} +
+chmod 644 "$logs" && mv "$logs" "$OUT/logs.tgz"
