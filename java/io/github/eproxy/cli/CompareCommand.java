@@ -108,8 +108,9 @@ final class CompareCommand implements Callable<Integer> {
         System.out.print(md);
         TextFile.write(dir.resolve("compare.md"), md);
         TextFile.write(dir.resolve("compare.csv"), csv(rows));
-        plot(dir.resolve("compare.png"), space, rows);
-        System.out.println("wrote " + dir.resolve("compare.md") + ", compare.csv, compare.png and one JSON Lines file per proxy");
+        boolean charted = plot(dir.resolve("compare.png"), space, rows);
+        System.out.println("wrote " + dir.resolve("compare.md") + ", compare.csv" + (charted ? ", compare.png" : "")
+                + " and one JSON Lines file per proxy");
         return 0;
     }
 
@@ -121,7 +122,7 @@ final class CompareCommand implements Callable<Integer> {
         return proxy.cudaRequested() ? proxy.backend() : BackendChoice.CPU;
     }
 
-    /** The proxy {@code name}, its passes on {@code engines} where it can run there. */
+    /** The proxy {@code name}, its passes on {@code engines} (Eproxy: on backends of its own, of the same engine). */
     private ZeroCostProxy create(String name, BackendPool engines) {
         switch (name) {
             case "eproxy":
@@ -228,7 +229,7 @@ final class CompareCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static void plot(Path file, SearchSpace space, List<Row> rows) {
+    private static boolean plot(Path file, SearchSpace space, List<Row> rows) {
         CategoryChart chart = new CategoryChartBuilder().width(800).height(500).title("Spearman rho on " + space.name())
                 .xAxisTitle("proxy").yAxisTitle("Spearman rho").build();
         chart.getStyler().setLegendVisible(false);
@@ -239,6 +240,6 @@ final class CompareCommand implements Callable<Integer> {
             rho.add(Double.isNaN(r.quality().spearman()) ? 0 : r.quality().spearman());
         }
         chart.addSeries("rho", names, rho);
-        PngFile.write(file, chart);
+        return PngFile.write(file, chart);
     }
 }

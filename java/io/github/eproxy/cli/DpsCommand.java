@@ -90,7 +90,7 @@ final class DpsCommand implements Callable<Integer> {
         double searchSeconds = (System.nanoTime() - start) / 1e9;
         EproxyConfig best = rea.best().candidate();
         TextFile.write(dir.resolve("best.json"), best.toJson());
-        plot(dir.resolve("fitness.png"), rea.history());
+        boolean charted = plot(dir.resolve("fitness.png"), rea.history());
 
         List<Architecture> evalArchs = new ArrayList<>();
         double[] acc = new double[eval];
@@ -115,7 +115,7 @@ final class DpsCommand implements Callable<Integer> {
         summary.set("found", json.valueToTree(found));
         summary.set("base", json.valueToTree(plain));
         TextFile.write(dir.resolve("summary.json"), summary.toPrettyString());
-        System.out.println("wrote " + dir.resolve("best.json") + ", history.jsonl, fitness.png, summary.json");
+        System.out.println("wrote " + dir.resolve("best.json") + ", history.jsonl, " + (charted ? "fitness.png, " : "") + "summary.json");
         return 0;
     }
 
@@ -131,7 +131,7 @@ final class DpsCommand implements Callable<Integer> {
         }
     }
 
-    private static void plot(Path file, List<Rea.Member<EproxyConfig>> history) {
+    private static boolean plot(Path file, List<Rea.Member<EproxyConfig>> history) {
         List<Double> x = new ArrayList<>();
         List<Double> best = new ArrayList<>();
         double so = Double.NEGATIVE_INFINITY;
@@ -144,6 +144,6 @@ final class DpsCommand implements Callable<Integer> {
                 .xAxisTitle("configurations evaluated").yAxisTitle("Spearman rho").build();
         chart.getStyler().setLegendVisible(false);
         chart.addSeries("best", x, best);
-        PngFile.write(file, chart);
+        return PngFile.write(file, chart);
     }
 }

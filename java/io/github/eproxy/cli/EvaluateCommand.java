@@ -117,9 +117,10 @@ final class EvaluateCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write summary: " + IoErrors.reason(e), e);
         }
-        ScatterPlot.write(dir.resolve("scatter.png"), String.format("Eproxy on %s: rho %.3f", space.name(), eproxyQ.spearman()),
-                "Eproxy score (lower is better)", proxyScores, acc);
-        System.out.println("wrote " + dir.resolve("scores.jsonl") + ", summary.json, scatter.png");
+        boolean charted = ScatterPlot.write(dir.resolve("scatter.png"),
+                String.format("Eproxy on %s: rho %.3f", space.name(), eproxyQ.spearman()), "Eproxy score (lower is better)",
+                proxyScores, acc);
+        System.out.println("wrote " + dir.resolve("scores.jsonl") + ", summary.json" + (charted ? ", scatter.png" : ""));
         return 0;
     }
 

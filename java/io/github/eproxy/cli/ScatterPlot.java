@@ -13,7 +13,8 @@ final class ScatterPlot {
     private ScatterPlot() {
     }
 
-    static void write(Path file, String title, String xLabel, double[] scores, double[] accuracies) {
+    /** Whether the chart was drawn ({@link PngFile#write}). */
+    static boolean write(Path file, String title, String xLabel, double[] scores, double[] accuracies) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         int left = 0;
@@ -35,6 +36,6 @@ final class ScatterPlot {
         if (!xs.isEmpty()) {
             chart.addSeries("architectures", xs, ys).setMarker(SeriesMarkers.CIRCLE);
         }
-        PngFile.write(file, chart);
+        return PngFile.write(file, chart);
     }
 }
