@@ -34,6 +34,8 @@ public final class NativeBackend implements InspectableBackend {
     private final boolean useGraph;
     private final BytePointer err = new BytePointer(ERR_LEN);
     private Plan lastPlan;
+    /** The plan whose activation pattern is frozen, or null. */
+    private Plan frozenPlan;
 
     private NativeBackend(int where, boolean useGraph) {
         CudaRuntime.Probe probe = CudaRuntime.probe();
@@ -137,6 +139,9 @@ public final class NativeBackend implements InspectableBackend {
     /** Hands {@code run} to {@code call}; returns the loss values it wrote ({@code passes} rows of the plan's losses). */
     private double[] execute(int[] encodedPlan, TrainingRun run, int passes, String what, RunCall call) {
         Plan plan = run.plan();
+        if (frozenPlan != null && plan != frozenPlan) {
+            throw new IllegalStateException("the activation pattern is frozen for another plan: thawActivationPattern() first");
+        }
         lastPlan = null;
         double[] values = new double[passes * plan.losses().size()];
         try (IntPointer planInts = new IntPointer(encodedPlan);
@@ -247,11 +252,13 @@ public final class NativeBackend implements InspectableBackend {
     public void freezeActivationPattern() {
         inspected().requireUnshared();
         check(NativeLib.eproxy_executor_freeze(executor, err, ERR_LEN), "freezing the activation pattern");
+        frozenPlan = lastPlan;
     }
 
     @Override
     public void thawActivationPattern() {
         NativeLib.eproxy_executor_thaw(executor);
+        frozenPlan = null;
     }
 
     private Plan inspected() {

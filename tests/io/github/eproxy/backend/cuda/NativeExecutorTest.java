@@ -262,8 +262,12 @@ class NativeExecutorTest {
             assertEquals(cpuLoss, frozen, RTOL * Math.abs(cpuLoss), "loss with the pattern frozen");
             assertTrue(frozen != free, "the frozen pattern changes the pass: " + frozen + " vs " + free);
             assertCloseScaled("parameter gradients with the pattern frozen", cpu.paramGradients(), nat.paramGradients());
-            NativeBackendException other = assertThrows(NativeBackendException.class, () -> nat.train(shared));
+            IllegalStateException other = assertThrows(IllegalStateException.class, () -> nat.train(shared));
             assertTrue(other.getMessage().contains("frozen for another plan"), other.getMessage());
+            // The executor checks too, by the plan's content: the frozen run's data with another plan's ints.
+            NativeBackendException encoded = assertThrows(NativeBackendException.class,
+                    () -> nat.trainEncoded(PlanCodec.encode(shared.plan()), away, null));
+            assertTrue(encoded.getMessage().contains("frozen for another plan"), encoded.getMessage());
             nat.thawActivationPattern();
             assertEquals(free, nat.gradients(away), "thawed, the pass is the free one again");
         }
