@@ -104,9 +104,10 @@ void Executor::timed(int slot, const std::string& what, F body) {
 }
 
 long Executor::bytes() const {
-  return (arena_.capacity + params_.capacity + grads_.capacity + momentum_.capacity + fscratch_.capacity) * 4L +
+  return (arena_.capacity + params_.capacity + grads_.capacity + momentum_.capacity + fscratch_.capacity +
+          frozen_masks_.capacity) * 4L +
          (dscratch_.capacity + losses_.capacity) * 8L + (counter_.capacity + frozen_choices_.capacity) * 4L +
-         frozen_masks_.capacity * 4L + workspace_.capacity;
+         workspace_.capacity;
 }
 
 template <class T>
@@ -344,6 +345,11 @@ const float* Executor::frozen_mask(const PlanDesc& plan, const NodeDesc& n) cons
   return frozen_plan_.empty() ? nullptr : frozen_masks_.ptr + frozen_at_[&n - plan.nodes.data()];
 }
 
+const float* Executor::relu_gate(const PlanDesc& plan, const NodeDesc& n) const {
+  const float* mask = frozen_mask(plan, n);
+  return mask != nullptr ? mask : act(n.act);
+}
+
 const int* Executor::frozen_choice(const PlanDesc& plan, const NodeDesc& n) const {
   return frozen_plan_.empty() ? nullptr : frozen_choices_.ptr + frozen_at_[&n - plan.nodes.data()];
 }
@@ -523,19 +529,15 @@ void Executor::run_backward(const PlanDesc& plan, const NodeDesc& n) {
     case EPROXY_OP_BATCHNORM: {
       // with a fused ReLU: that ReLU's output gradient, masked by its output (or frozen pattern) inside the kernel
       const NodeDesc* relu = n.relu_after >= 0 ? &plan.nodes[n.relu_after] : nullptr;
-      const float* relu_mask = relu == nullptr ? nullptr : frozen_mask(plan, *relu);
-      if (relu != nullptr && relu_mask == nullptr) relu_mask = act(relu->act);
-      batchnorm_backward(ex_, n.shape, x(0), relu != nullptr ? act(relu->grad) : dy, relu_mask, act(n.saved),
+      batchnorm_backward(ex_, n.shape, x(0), relu != nullptr ? act(relu->grad) : dy,
+                         relu != nullptr ? relu_gate(plan, *relu) : nullptr, act(n.saved),
                          n.attrs[0] ? param(plan, n, 0) : nullptr,
                          n.attrs[0] ? param_grad(plan, n, 0) : nullptr, n.attrs[0] ? param_grad(plan, n, 1) : nullptr,
                          dx(0), dscratch_.ptr);
       break;
     }
     case EPROXY_OP_RELU:
-      if (dx(0) != nullptr && !fused_relu(plan, n)) {
-        const float* mask = frozen_mask(plan, n);
-        relu_backward(ex_, size, mask != nullptr ? mask : act(n.act), dy, dx(0));
-      }
+      if (dx(0) != nullptr && !fused_relu(plan, n)) relu_backward(ex_, size, relu_gate(plan, n), dy, dx(0));
       break;
     case EPROXY_OP_AVGPOOL:
     case EPROXY_OP_MAXPOOL:

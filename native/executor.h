@@ -87,6 +87,8 @@ class Executor {
   // The frozen pattern of ReLU / max pool n, or null when none is frozen.
   const float* frozen_mask(const PlanDesc& plan, const NodeDesc& n) const;
   const int* frozen_choice(const PlanDesc& plan, const NodeDesc& n) const;
+  // What decides which units of ReLU n pass in its backward: the frozen pattern, else its output.
+  const float* relu_gate(const PlanDesc& plan, const NodeDesc& n) const;
   float* grad_of(const PlanDesc& plan, int node) const;
   float* param(const PlanDesc& plan, const NodeDesc& n, int i) const;
   float* param_grad(const PlanDesc& plan, const NodeDesc& n, int i) const;

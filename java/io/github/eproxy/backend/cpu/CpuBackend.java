@@ -142,10 +142,7 @@ public final class CpuBackend implements InspectableBackend {
 
     @Override
     public float[] params() {
-        if (lastPlan == null) {
-            throw new IllegalStateException("no training run yet");
-        }
-        return memory.params.copyOut(0, lastPlan.paramSize);
+        return memory.params.copyOut(0, inspected().paramSize);
     }
 
     @Override
@@ -206,10 +203,7 @@ public final class CpuBackend implements InspectableBackend {
 
     @Override
     public float[] paramGradients() {
-        if (lastPlan == null) {
-            throw new IllegalStateException("no training run yet");
-        }
-        return memory.grads.copyOut(0, lastPlan.paramSize);
+        return memory.grads.copyOut(0, inspected().paramSize);
     }
 
     private Step compile(Plan plan, Node node) {
