@@ -21,6 +21,7 @@ import io.github.eproxy.search.Journal;
 import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.SearchSpace;
 import io.github.eproxy.stats.Ranking;
+import io.github.eproxy.util.Tasks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,10 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import picocli.CommandLine.Command;
@@ -75,6 +73,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (proxies.isEmpty()) {
+            throw new IllegalArgumentException("--proxies names no proxy (known: " + String.join(", ", KNOWN) + ")");
+        }
         for (int i = 0; i < proxies.size(); i++) {
             String p = proxies.get(i);
             if (!KNOWN.contains(p)) {
@@ -87,7 +88,7 @@ final class CompareCommand implements Callable<Integer> {
         SearchSpace space = proxy.searchSpace();
         List<Benchmark.Entry> table = Benchmark.load(space);
         if (sample < 2 || sample > table.size()) {
-            throw new IllegalArgumentException("--sample must be in 2.." + table.size());
+            throw new IllegalArgumentException("--sample must be in 2.." + table.size() + ", got " + sample);
         }
         List<Benchmark.Entry> drawn = EvaluateCommand.draw(table, sample, seed);
         double[] acc = new double[sample];
@@ -159,40 +160,32 @@ final class CompareCommand implements Callable<Integer> {
                 done.put(r.get("arch").asText(), new double[] {score, r.get("ms").asDouble()});
             }
             Progress progress = new Progress(p.name(), drawn.size(), done.size());
-            ExecutorService pool = Executors.newFixedThreadPool(proxy.concurrency());
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (Benchmark.Entry e : drawn) {
-                    if (done.containsKey(e.arch().id())) {
-                        continue;
+            List<Supplier<Void>> tasks = new ArrayList<>();
+            for (Benchmark.Entry e : drawn) {
+                if (done.containsKey(e.arch().id())) {
+                    continue;
+                }
+                tasks.add(() -> {
+                    long start = System.nanoTime();
+                    double s = p.score(e.arch());
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    ObjectNode o = JSON.createObjectNode();
+                    o.put("arch", e.arch().id());
+                    if (Double.isFinite(s)) {
+                        o.put("score", s);
+                    } else {
+                        o.putNull("score");
                     }
-                    futures.add(pool.submit(() -> {
-                        long start = System.nanoTime();
-                        double s = p.score(e.arch());
-                        double ms = (System.nanoTime() - start) / 1e6;
-                        ObjectNode o = JSON.createObjectNode();
-                        o.put("arch", e.arch().id());
-                        if (Double.isFinite(s)) {
-                            o.put("score", s);
-                        } else {
-                            o.putNull("score");
-                        }
-                        o.put("ms", ms);
-                        journal.append(o);
-                        synchronized (done) {
-                            done.put(e.arch().id(), new double[] {s, ms});
-                        }
-                        progress.step();
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception c ? c : e;
-            } finally {
-                pool.shutdownNow();
+                    o.put("ms", ms);
+                    journal.append(o);
+                    synchronized (done) {
+                        done.put(e.arch().id(), new double[] {s, ms});
+                    }
+                    progress.step();
+                    return null;
+                });
             }
+            Tasks.runAll(proxy.concurrency(), "eproxy-" + p.name(), tasks);
         }
         double[] scores = new double[drawn.size()];
         double[] ms = new double[drawn.size()];

@@ -120,7 +120,7 @@ final class DpsCommand implements Callable<Integer> {
     }
 
     private Ranking.Quality quality(SearchSpace space, EproxyConfig config, List<Architecture> archs, double[] acc, Path out) {
-        try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(proxy.threads)
+        try (Eproxy eproxy = Eproxy.builder().space(space).config(config).threads(proxy.threads())
                 .concurrency(proxy.concurrency()).backend(proxy.backend()).build()) {
             Map<String, io.github.eproxy.proxy.Score> scores = BatchScorer.run(eproxy, archs, out, true);
             double[] s = new double[archs.size()];

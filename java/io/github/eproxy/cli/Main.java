@@ -17,10 +17,37 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            OutOfMemoryError oom = outOfMemoryCause(e);
+            String prefix = "eproxy " + cmd.getCommandName() + ": ";
+            if (oom != null) {
+                cmd.getErr().println(prefix + outOfMemory(oom));
+                return 1;
+            }
             boolean userError = e instanceof IllegalArgumentException || e instanceof UncheckedIOException;
-            cmd.getErr().println("eproxy " + cmd.getCommandName() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            cmd.getErr().println(prefix + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return userError ? 2 : 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Errors thrown on the command's own thread bypass picocli's handler.
+            cli.getErr().println("eproxy: " + outOfMemory(e));
+            return 1;
+        }
+    }
+
+    /** The out-of-memory error behind an exception from a worker thread, or null. */
+    private static OutOfMemoryError outOfMemoryCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
+    }
+
+    private static String outOfMemory(OutOfMemoryError e) {
+        return "out of memory (" + e.getMessage() + "); lower --concurrency or --threads, or the configuration's "
+                + "batch and channel sizes, or raise the JVM's -Xmx (which also bounds native memory)";
     }
 }

@@ -55,6 +55,18 @@ final class ProxyOptions {
         return resolvedBackend;
     }
 
+    /**
+     * Threads per architecture, at most one per core: an architecture's threads spin while they wait for each
+     * other, so more threads than cores only slow a run down.
+     */
+    int threads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads < 1 || threads > cores) {
+            throw new IllegalArgumentException("--threads must be in 1.." + cores + " (this machine's cores), got " + threads);
+        }
+        return threads;
+    }
+
     int concurrency() {
         return concurrency != null ? concurrency : Runtime.getRuntime().availableProcessors();
     }
@@ -87,7 +99,7 @@ final class ProxyOptions {
     }
 
     Eproxy build(BackendChoice engine) {
-        return Eproxy.builder().space(searchSpace()).config(eproxyConfig()).threads(threads).concurrency(concurrency())
+        return Eproxy.builder().space(searchSpace()).config(eproxyConfig()).threads(threads()).concurrency(concurrency())
                 .backend(engine).build();
     }
 

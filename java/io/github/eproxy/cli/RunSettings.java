@@ -39,11 +39,11 @@ final class RunSettings {
             s.put("nb101Stem", nb101.stem());
         }
         s.set("config", parse(proxy.eproxyConfig().toJson(), "the configuration"));
-        if (proxy.threads != 1) {
+        if (proxy.threads() != 1) {
             // each thread sums its images' weight gradients, so the thread count changes a score's
             // last bits, and ten steps at lr 1.2 grow that (up to 2% on ten NB201 draws);
             // absent at the default so that the settings of earlier runs still match
-            s.put("threads", proxy.threads);
+            s.put("threads", proxy.threads());
         }
         if (engine == BackendChoice.CUDA) {
             // the GPU's kernels sum in another order than the CPU engine: other last bits; absent

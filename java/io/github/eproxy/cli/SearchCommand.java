@@ -14,14 +14,12 @@ import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.Benchmark;
 import io.github.eproxy.searchspace.Nb201;
 import io.github.eproxy.searchspace.SearchSpace;
+import io.github.eproxy.util.Tasks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,24 +106,15 @@ final class SearchCommand implements Callable<Integer> {
                 progress.step();
                 return -s.score();
             };
-            ExecutorService pool = Executors.newFixedThreadPool(proxy.concurrency());
-            try {
-                List<Future<SearchResult>> running = new ArrayList<>();
-                for (long seed : todo) {
-                    running.add(pool.submit(() -> {
-                        SearchResult r = search.proxyGuided("eproxy", fitness, seed, budget);
-                        runs.append(JSON.valueToTree(r));
-                        return r;
-                    }));
-                }
-                for (Future<SearchResult> f : running) {
-                    results.add(f.get());
-                }
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception c ? c : e;
-            } finally {
-                pool.shutdownNow();
+            List<Supplier<SearchResult>> searches = new ArrayList<>();
+            for (long seed : todo) {
+                searches.add(() -> {
+                    SearchResult r = search.proxyGuided("eproxy", fitness, seed, budget);
+                    runs.append(JSON.valueToTree(r));
+                    return r;
+                });
             }
+            results.addAll(Tasks.runAll(proxy.concurrency(), "eproxy-search", searches));
             System.err.printf("scored %d distinct architectures%n", scores.done().size());
         }
         String table = SearchSummary.markdown(current(results), queries, oracle.best());

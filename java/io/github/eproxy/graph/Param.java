@@ -17,6 +17,17 @@ public record Param(String name, int[] dims, Role role, Init init, int fanIn, in
 
     public enum Role { CONV_WEIGHT, CONV_BIAS, BN_GAMMA, BN_BETA }
 
+    public Param {
+        long n = 1;
+        for (int d : dims) {
+            n *= d;
+            if (d <= 0 || n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("parameter " + name + Arrays.toString(dims)
+                        + (d <= 0 ? " has a non-positive dimension" : " has more than the 2^31 - 1 elements a tensor may hold"));
+            }
+        }
+    }
+
     public int numel() {
         int n = 1;
         for (int d : dims) {

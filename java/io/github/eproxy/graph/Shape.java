@@ -7,6 +7,10 @@ public record Shape(int n, int c, int h, int w) {
         if (n <= 0 || c <= 0 || h <= 0 || w <= 0) {
             throw new IllegalArgumentException("tensor dimensions must be positive: " + n + "x" + c + "x" + h + "x" + w);
         }
+        if ((long) n * c * h * w > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor " + n + "x" + c + "x" + h + "x" + w + " has "
+                    + (long) n * c * h * w + " elements, more than the 2^31 - 1 a tensor may hold");
+        }
     }
 
     /** Elements in the whole tensor. */

@@ -34,7 +34,20 @@ public final class Planner {
         this.reuse = reuse;
     }
 
+    /**
+     * @throws IllegalArgumentException when the network's tensors, scratch or parameters need more
+     *     than the 2^31 - 1 floats an arena may hold
+     */
     public Plan plan(Net net) {
+        try {
+            return layOut(net);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("network too large: with " + threads + " thread(s) its activations, "
+                    + "gradients, scratch or parameters need more than the 2^31 - 1 floats an arena may hold", e);
+        }
+    }
+
+    private Plan layOut(Net net) {
         int n = net.nodes().size();
         boolean[] live = liveNodes(net);
         List<List<Node>> consumers = consumers(net, live);
@@ -191,7 +204,7 @@ public final class Planner {
             Param param = net.params().get(p);
             if (param.trainable() == trainable) {
                 paramOffset[p] = offset;
-                offset += param.numel();
+                offset = Math.addExact(offset, param.numel());
             }
         }
         return offset;
@@ -263,15 +276,15 @@ public final class Planner {
                     if (p.start > t.end || t.start > p.end) {
                         continue; // lifetimes do not overlap: may share memory
                     }
-                    if (candidate + size <= p.offset) {
+                    if (Math.addExact(candidate, size) <= p.offset) {
                         break;
                     }
-                    candidate = Math.max(candidate, p.offset + align(p.size));
+                    candidate = Math.max(candidate, Math.addExact(p.offset, align(p.size)));
                 }
                 t.offset = candidate;
             }
             placed.add(insertionPoint(placed, t.offset), t);
-            arena = Math.max(arena, t.offset + size);
+            arena = Math.max(arena, Math.addExact(t.offset, size));
         }
         return arena;
     }
@@ -292,7 +305,7 @@ public final class Planner {
     }
 
     private static int align(int size) {
-        return (size + ALIGN - 1) / ALIGN * ALIGN;
+        return Math.addExact(size, ALIGN - 1) / ALIGN * ALIGN;
     }
 
     private static int[] offsets(Tensor[] tensors) {

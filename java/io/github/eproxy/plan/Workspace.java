@@ -19,7 +19,7 @@ public final class Workspace {
     public static int columns(Net net, Node node) {
         Op.Conv2d c = (Op.Conv2d) node.op();
         Shape in = net.node(node.input(0)).shape();
-        return in.c() / c.groups() * c.kernel() * c.kernel() * node.shape().plane();
+        return Math.toIntExact((long) in.c() / c.groups() * c.kernel() * c.kernel() * node.shape().plane());
     }
 
     /**
@@ -35,7 +35,7 @@ public final class Workspace {
     public static int dataColumns(Net net, Node node) {
         Op.Conv2d c = (Op.Conv2d) node.op();
         Shape in = net.node(node.input(0)).shape();
-        return c.outChannels() / c.groups() * c.kernel() * c.kernel() * in.plane();
+        return Math.toIntExact((long) c.outChannels() / c.groups() * c.kernel() * c.kernel() * in.plane());
     }
 
     /** Columns per sgemm the image blocks aim at: OpenBLAS ran these shapes fastest here (BENCHMARKS.md). */
@@ -61,12 +61,12 @@ public final class Workspace {
             return 0;
         }
         int b = imagesPerBlock(net, node, threads);
-        return b * (columns(net, node) + c.outChannels() / c.groups() * node.shape().plane());
+        return Math.toIntExact(b * (columns(net, node) + (long) c.outChannels() / c.groups() * node.shape().plane()));
     }
 
     static int forward(Net net, Node node, int threads) {
         if (node.op() instanceof Op.Conv2d) {
-            return threads * forwardPerThread(net, node, threads);
+            return Math.multiplyExact(threads, forwardPerThread(net, node, threads));
         }
         return 0;
     }
@@ -78,7 +78,7 @@ public final class Workspace {
      */
     static int backward(Net net, Node node, int threads) {
         if (node.op() instanceof Op.Conv2d) {
-            return threads * backwardPerThread(net, node, threads);
+            return Math.multiplyExact(threads, backwardPerThread(net, node, threads));
         }
         return 0;
     }
@@ -91,7 +91,7 @@ public final class Workspace {
         }
         int b = imagesPerBlock(net, node, threads);
         int data = transposedData(c) ? dataColumns(net, node) : 0;
-        int dy = c.outChannels() / c.groups() * node.shape().plane();
-        return b * (columns(net, node) + data + dy) + 2 * weights;
+        long dy = (long) c.outChannels() / c.groups() * node.shape().plane();
+        return Math.toIntExact(b * (columns(net, node) + data + dy) + 2L * weights);
     }
 }

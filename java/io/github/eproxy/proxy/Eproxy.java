@@ -13,15 +13,14 @@ import io.github.eproxy.plan.Plan;
 import io.github.eproxy.plan.Planner;
 import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.SearchSpace;
+import io.github.eproxy.util.Tasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The Eproxy scorer (paper Section 2.1, Listing 1). Construction does the per-configuration work
@@ -45,6 +44,7 @@ public final class Eproxy implements AutoCloseable {
     private final BackendChoice backend;
     private final BlockingQueue<Backend> backends;
     private final List<Backend> all = new ArrayList<>();
+    private volatile boolean closed;
 
     private Eproxy(Builder b) {
         this.config = b.config != null ? b.config : EproxyConfig.defaultFor(b.space);
@@ -60,10 +60,15 @@ public final class Eproxy implements AutoCloseable {
         }
         this.maxMacs = config.alpha() == 0 ? 0 : space.maxMacs();
         this.backends = new ArrayBlockingQueue<>(b.concurrency);
-        for (int i = 0; i < b.concurrency; i++) {
-            Backend engine = backend.open(threads);
-            all.add(engine);
-            backends.add(engine);
+        try {
+            for (int i = 0; i < b.concurrency; i++) {
+                Backend engine = backend.open(threads);
+                all.add(engine);
+                backends.add(engine);
+            }
+        } catch (RuntimeException | Error e) {
+            all.forEach(Backend::close); // the caller gets no scorer to close
+            throw e;
         }
     }
 
@@ -107,36 +112,20 @@ public final class Eproxy implements AutoCloseable {
 
     /**
      * Scores {@code archs}, up to {@code concurrency} at once, handing each score to {@code onEach}
-     * as it finishes (on the scoring thread); returns the scores in the order of {@code archs}.
+     * as it finishes (on the scoring thread); returns the scores in the order of {@code archs}. After a
+     * failure, in scoring or in {@code onEach}, no further architecture starts; those in training finish
+     * and reach {@code onEach}, and then the failure is rethrown.
      */
     public List<Score> scoreAll(List<? extends Architecture> archs, Consumer<Score> onEach) {
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, "eproxy-score");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Score>> futures = new ArrayList<>();
-            for (Architecture a : archs) {
-                futures.add(pool.submit(() -> {
-                    Score s = score(a);
-                    onEach.accept(s);
-                    return s;
-                }));
-            }
-            List<Score> out = new ArrayList<>();
-            for (Future<Score> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while scoring", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        List<Supplier<Score>> tasks = new ArrayList<>();
+        for (Architecture a : archs) {
+            tasks.add(() -> {
+                Score s = score(a);
+                onEach.accept(s);
+                return s;
+            });
         }
+        return Tasks.runAll(concurrency, "eproxy-score", tasks);
     }
 
     /** The backbone plus the proxy head, and the id of the first head node. */
@@ -169,10 +158,19 @@ public final class Eproxy implements AutoCloseable {
     private LossCurve train(Net net) {
         Backend engine;
         try {
-            engine = backends.take();
+            do {
+                if (closed) {
+                    throw new IllegalStateException("this Eproxy is closed");
+                }
+                engine = backends.poll(100, TimeUnit.MILLISECONDS);
+            } while (engine == null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a backend", e);
+        }
+        if (closed) {
+            backends.add(engine);
+            throw new IllegalStateException("this Eproxy is closed");
         }
         try {
             return engine.train(trainingRun(net, threads));
@@ -206,10 +204,31 @@ public final class Eproxy implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * Closes the backends. Trainings still running on other threads finish first: closing a backend
+     * under one would free memory it is using. Scoring after this throws {@link IllegalStateException}.
+     */
     @Override
     public void close() {
-        for (Backend engine : all) {
-            engine.close();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        boolean interrupted = false;
+        for (int i = 0; i < all.size(); i++) {
+            while (true) {
+                try {
+                    backends.take().close();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -232,7 +251,10 @@ public final class Eproxy implements AutoCloseable {
             return this;
         }
 
-        /** Threads per architecture (default: all processors). */
+        /**
+         * Threads per architecture (default: all processors). More threads than cores only slow a run down:
+         * an architecture's threads spin while they wait for each other.
+         */
         public Builder threads(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + value);

@@ -66,6 +66,12 @@ class CliTest {
                 "need 1 <= --tournament <= --population, got --tournament 5, --population 0");
         assertOneLineError(run("compare", "--sample", "3", "--proxies", "flops,params,flops", "--out-dir", dir.resolve("cmp").toString()),
                 "--proxies names 'flops' twice");
+        assertOneLineError(run("compare", "--sample", "3", "--proxies", ",", "--out-dir", dir.resolve("none").toString()),
+                "--proxies names no proxy");
+        assertFalse(Files.exists(dir.resolve("none")), "nothing is written for an empty --proxies");
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertOneLineError(run("score", "--sample", "1", "--threads", String.valueOf(cores + 1), "--out",
+                dir.resolve("f.jsonl").toString()), "--threads must be in 1.." + cores + " (this machine's cores), got " + (cores + 1));
     }
 
     /** Without a GPU: cuda is a one-line error naming the reason, auto falls back to the CPU with a note. */
@@ -152,6 +158,7 @@ class CliTest {
 
     @Test
     void resumeRefusesAnotherThreadCount(@TempDir Path dir) throws IOException {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "--threads 2 needs two cores");
         Path out = dir.resolve("evaluate");
         String[] args = {"evaluate", "--space", "nb201", "--sample", "2", "--config", SMALL_CONFIG, "--out-dir",
             out.toString(), "--resume"};

@@ -2,6 +2,7 @@ package io.github.eproxy.plan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eproxy.backend.LossCurve;
@@ -26,6 +27,24 @@ class PlannerTest {
         b.mseLoss(b.conv(b.avgPool(x, 2, 2, 0), 4, 3, 1, 1, true), 0, 1.0);
         assertTrue(unused > 0);
         return b.build();
+    }
+
+    /** Each tensor fits in an int's range, but not all of them together: a clear error, not a negative offset. */
+    @Test
+    void aNetworkBeyondTheArenasRangeIsRefused() {
+        NetBuilder b = new NetBuilder(new Shape(1, 1024, 1024, 1024));
+        b.mseLoss(b.conv(b.relu(b.input()), 1, 1, 1, 0, true), 0, 1.0);
+        Net net = b.build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Planner(1, true).plan(net));
+        assertTrue(e.getMessage().startsWith("network too large: with 1 thread(s)"), e.getMessage());
+        IllegalArgumentException one = assertThrows(IllegalArgumentException.class, () -> new Shape(16, 1 << 24, 8, 8));
+        assertEquals("tensor 16x16777216x8x8 has 17179869184 elements, more than the 2^31 - 1 a tensor may hold",
+                one.getMessage());
+        NetBuilder wide = new NetBuilder(new Shape(1, 1 << 16, 1, 1));
+        IllegalArgumentException weights = assertThrows(IllegalArgumentException.class,
+                () -> wide.conv(wide.input(), 1 << 16, 1, 1, 0, false));
+        assertTrue(weights.getMessage().endsWith("[65536, 65536, 1, 1] has more than the 2^31 - 1 elements a tensor may hold"),
+                weights.getMessage());
     }
 
     @Test

@@ -18,11 +18,22 @@ final class NativeBuffer implements AutoCloseable {
         }
         close();
         capacity = Math.max(count, 16);
-        pointer = new FloatPointer(capacity);
+        try {
+            pointer = new FloatPointer(capacity);
+        } catch (OutOfMemoryError e) {
+            pointer = null;
+            throw outOfMemory(capacity, e.getMessage());
+        }
         if (pointer.isNull()) {
-            throw new OutOfMemoryError("cannot allocate " + capacity * 4 + " bytes of native memory");
+            pointer = null;
+            throw outOfMemory(capacity, "the allocation returned null");
         }
         this.floats = new NativeFloats(pointer.address(), capacity);
+    }
+
+    private static OutOfMemoryError outOfMemory(long floats, String why) {
+        return new OutOfMemoryError(String.format("CPU backend: cannot allocate %,d MB of native memory (%s)",
+                floats * Float.BYTES >> 20, why));
     }
 
     FloatPointer pointer() {
