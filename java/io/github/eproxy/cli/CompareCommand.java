@@ -155,9 +155,12 @@ final class CompareCommand implements Callable<Integer> {
     private Row run(ZeroCostProxy p, List<Benchmark.Entry> drawn, double[] acc, Path file) throws Exception {
         Map<String, double[]> done = new HashMap<>();
         try (Journal journal = new Journal(file, resume)) {
-            for (JsonNode r : journal.earlier()) {
-                double score = r.get("score").isNull() ? Double.NaN : r.get("score").asDouble();
-                done.put(r.get("arch").asText(), new double[] {score, r.get("ms").asDouble()});
+            for (Map.Entry<String, double[]> d : journal.earlier(r -> {
+                JsonNode score = Journal.field(r, "score", true);
+                return Map.entry(Journal.field(r, "arch", false).asText(),
+                        new double[] {score.isNull() ? Double.NaN : score.asDouble(), Journal.field(r, "ms", true).asDouble()});
+            })) {
+                done.put(d.getKey(), d.getValue());
             }
             Progress progress = new Progress(p.name(), drawn.size(), done.size());
             List<Supplier<Void>> tasks = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.github.eproxy.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -86,9 +87,13 @@ final class SearchCommand implements Callable<Integer> {
         try (Journal runs = new Journal(dir.resolve("runs.jsonl"), resume);
                 ScoreLog scores = new ScoreLog(dir.resolve("scores.jsonl"), resume);
                 Eproxy eproxy = proxy.build()) {
-            for (JsonNode r : runs.earlier()) {
-                results.add(JSON.treeToValue(r, SearchResult.class));
-            }
+            results.addAll(runs.earlier(r -> {
+                try {
+                    return JSON.treeToValue(r, SearchResult.class);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException(e.getOriginalMessage(), e);
+                }
+            }));
             List<Long> todo = new ArrayList<>();
             for (long seed = 0; seed < seeds; seed++) {
                 if (find(results, "rea-benchmark", seed, -1) == null) {

@@ -74,11 +74,7 @@ public final class Dps {
             Consumer<Rea.Member<EproxyConfig>> onEach) {
         Rea<EproxyConfig> rea = new Rea<>(new ProxySpace(base, maxWidth, this::fitness), population, sample, seed);
         try (Journal journal = new Journal(history, resume)) {
-            List<Rea.Member<EproxyConfig>> earlier = new ArrayList<>();
-            for (JsonNode record : journal.earlier()) {
-                earlier.add(fromJson(record));
-            }
-            rea.restore(earlier);
+            rea.restore(journal.earlier(Dps::fromJson));
             rea.run(total, m -> {
                 journal.append(toJson(m));
                 onEach.accept(m);
@@ -104,7 +100,9 @@ public final class Dps {
     }
 
     static Rea.Member<EproxyConfig> fromJson(JsonNode o) {
-        double fitness = o.get("fitness").isNull() ? Double.NaN : o.get("fitness").asDouble();
-        return new Rea.Member<>(o.get("step").asInt(), EproxyConfig.fromJson(o.get("config").toString()), fitness);
+        JsonNode fitness = Journal.field(o, "fitness", true);
+        return new Rea.Member<>(Journal.field(o, "step", true).asInt(),
+                EproxyConfig.fromJson(Journal.field(o, "config", false).toString()),
+                fitness.isNull() ? Double.NaN : fitness.asDouble());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.eproxy.search;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eproxy.util.IoErrors;
@@ -14,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * An append-only JSON Lines file for long runs: each record is written and flushed as soon as it
@@ -24,6 +26,7 @@ import java.util.List;
 public final class Journal implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<JsonNode> earlier = new ArrayList<>();
+    private final List<Integer> earlierLines = new ArrayList<>();
     private final BufferedWriter out;
     private final Path file;
 
@@ -59,8 +62,9 @@ public final class Journal implements AutoCloseable {
             if (!line.isBlank()) {
                 try {
                     earlier.add(JSON.readTree(line));
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + " is not JSON: " + e.getMessage());
+                    earlierLines.add(lineNo);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException(file + " line " + lineNo + " is not JSON: " + e.getOriginalMessage());
                 }
             }
         }
@@ -74,6 +78,35 @@ public final class Journal implements AutoCloseable {
     /** The complete records of the earlier run, in file order. */
     public List<JsonNode> earlier() {
         return Collections.unmodifiableList(earlier);
+    }
+
+    /**
+     * The earlier records as {@code parse} reads them. A record it rejects (a missing or mistyped
+     * field: see {@link #field}) is an error that names the file, the line and the reason.
+     */
+    public <T> List<T> earlier(Function<JsonNode, T> parse) {
+        List<T> out = new ArrayList<>(earlier.size());
+        for (int i = 0; i < earlier.size(); i++) {
+            try {
+                out.add(parse.apply(earlier.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + " line " + earlierLines.get(i) + " is not a record of this run: "
+                        + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** A record's field, which must be there; a number where {@code number}, else any value. Null is allowed. */
+    public static JsonNode field(JsonNode record, String name, boolean number) {
+        JsonNode v = record.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no '" + name + "' field");
+        }
+        if (number && !v.isNumber() && !v.isNull()) {
+            throw new IllegalArgumentException("'" + name + "' is not a number: " + v);
+        }
+        return v;
     }
 
     public synchronized void append(JsonNode record) {

@@ -32,16 +32,13 @@ public final class ScoreLog implements AutoCloseable {
 
     public ScoreLog(Path file, boolean resume) {
         journal = new Journal(file, resume);
-        int lineNo = 0;
-        for (JsonNode record : journal.earlier()) {
-            lineNo++;
-            try {
-                Score s = fromJson(record);
+        try {
+            for (Score s : journal.earlier(ScoreLog::fromJson)) {
                 done.put(s.arch(), s);
-            } catch (RuntimeException e) {
-                journal.close();
-                throw new IllegalArgumentException(file + " record " + lineNo + " is not a score record: " + e);
             }
+        } catch (RuntimeException e) {
+            journal.close();
+            throw e;
         }
     }
 
@@ -114,17 +111,20 @@ public final class ScoreLog implements AutoCloseable {
         }
     }
 
+    /** A record as {@link #toJson} writes it; a missing or mistyped field is an {@link IllegalArgumentException}. */
     public static Score fromJson(JsonNode o) {
-        String arch = o.get("arch").asText();
+        String arch = Journal.field(o, "arch", false).asText();
         JsonNode curve = o.path("lossCurve");
         double[] c = new double[curve.size()];
         for (int i = 0; i < c.length; i++) {
             c[i] = curve.get(i).isNull() ? Double.NaN : curve.get(i).asDouble();
         }
-        double score = o.get("score").isNull() ? Double.POSITIVE_INFINITY : o.get("score").asDouble();
+        JsonNode score = Journal.field(o, "score", true);
         double loss = o.path("loss").isNull() ? Double.NaN : o.path("loss").asDouble();
-        return new Score(arch, score, loss, c, o.get("macs").asLong(), o.get("params").asLong(),
-                o.get("degenerate").asBoolean(), o.get("diverged").asBoolean(), o.get("ms").asDouble());
+        return new Score(arch, score.isNull() ? Double.POSITIVE_INFINITY : score.asDouble(), loss, c,
+                Journal.field(o, "macs", true).asLong(), Journal.field(o, "params", true).asLong(),
+                Journal.field(o, "degenerate", false).asBoolean(), Journal.field(o, "diverged", false).asBoolean(),
+                Journal.field(o, "ms", true).asDouble());
     }
 
     public static List<String> lines(Path file) {

@@ -141,6 +141,34 @@ class CliTest {
         assertEquals(after, Files.readAllLines(out), "a refused resume leaves the scores alone");
     }
 
+    /** A damaged line in the middle of a journal is a one-line error naming the file, the line and what is wrong. */
+    @Test
+    void resumeNamesADamagedLine(@TempDir Path dir) throws IOException {
+        Path archs = dir.resolve("archs.txt");
+        Files.writeString(archs, DEAD + "\n");
+        Path out = dir.resolve("scores.jsonl");
+        assertEquals(0, run("score", "--archs", archs.toString(), "--out", out.toString())[0]);
+        String good = Files.readAllLines(out).get(0);
+        Files.writeString(out, good + "\ngarbage\n");
+        assertOneLineError(run("score", "--archs", archs.toString(), "--out", out.toString(), "--resume"),
+                out + " line 2 is not JSON: Unrecognized token 'garbage'");
+        Files.writeString(out, "\n" + good.replace("\"macs\"", "\"macz\"") + "\n");
+        assertOneLineError(run("score", "--archs", archs.toString(), "--out", out.toString(), "--resume"),
+                out + " line 2 is not a record of this run: no 'macs' field");
+        Files.writeString(out, good.replace("\"ms\":", "\"ms\":\"soon\",\"x\":") + "\n");
+        assertOneLineError(run("score", "--archs", archs.toString(), "--out", out.toString(), "--resume"),
+                out + " line 1 is not a record of this run: 'ms' is not a number: \"soon\"");
+
+        Path cmp = dir.resolve("cmp");
+        String[] compare = {"compare", "--sample", "3", "--proxies", "flops", "--out-dir", cmp.toString()};
+        assertEquals(0, run(compare)[0]);
+        Path flops = cmp.resolve("flops.jsonl");
+        Files.writeString(flops, Files.readString(flops).replaceFirst("\"arch\"", "\"name\""));
+        String[] resumed = java.util.Arrays.copyOf(compare, compare.length + 1);
+        resumed[compare.length] = "--resume";
+        assertOneLineError(run(resumed), flops + " line 1 is not a record of this run: no 'arch' field");
+    }
+
     @Test
     void resumeRefusesAnotherStemWidth(@TempDir Path dir) {
         Path out = dir.resolve("evaluate");
