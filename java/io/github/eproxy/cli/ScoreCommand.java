@@ -5,6 +5,7 @@ import io.github.eproxy.proxy.Score;
 import io.github.eproxy.search.ScoreLog;
 import io.github.eproxy.searchspace.Architecture;
 import io.github.eproxy.searchspace.SearchSpace;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -72,6 +73,9 @@ final class ScoreCommand implements Callable<Integer> {
                     archs.add(a);
                 }
             }
+        }
+        if (Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out '" + out + "' is a folder: name the JSON Lines file to write");
         }
         RunSettings.record(out.resolveSibling(out.getFileName() + ".settings.json"), RunSettings.of(proxy, proxy.backend()), resume);
         try (Eproxy eproxy = proxy.build()) {

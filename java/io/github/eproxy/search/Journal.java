@@ -32,6 +32,9 @@ public final class Journal implements AutoCloseable {
 
     public Journal(Path file, boolean resume) {
         this.file = file;
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("'" + file + "' is a folder, not a results file");
+        }
         try {
             if (Files.exists(file)) {
                 if (!resume) {

@@ -2,8 +2,10 @@ package io.github.eproxy.util;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 
 /**
  * What went wrong with a file, in words, for messages that already name the file. The
@@ -20,6 +22,10 @@ public final class IoErrors {
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+            // what creating a folder on the way to the file met: a file where a folder should be
+            return ((FileSystemException) e).getFile() + " is a file, not a folder";
         }
         if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason();

@@ -69,6 +69,12 @@ class CliTest {
         assertOneLineError(run("compare", "--sample", "3", "--proxies", ",", "--out-dir", dir.resolve("none").toString()),
                 "--proxies names no proxy");
         assertFalse(Files.exists(dir.resolve("none")), "nothing is written for an empty --proxies");
+        assertOneLineError(run("score", "--sample", "1", "--out", dir.toString()),
+                "--out '" + dir + "' is a folder: name the JSON Lines file to write");
+        assertFalse(Files.exists(dir.resolveSibling(dir.getFileName() + ".settings.json")), "nothing written beside it");
+        Path file = Files.writeString(dir.resolve("plain.txt"), "x");
+        assertOneLineError(run("compare", "--sample", "3", "--proxies", "flops", "--out-dir", file.toString()),
+                "cannot write " + file.resolve("settings.json") + ": " + file + " is a file, not a folder");
         int cores = Runtime.getRuntime().availableProcessors();
         assertOneLineError(run("score", "--sample", "1", "--threads", String.valueOf(cores + 1), "--out",
                 dir.resolve("f.jsonl").toString()), "--threads must be in 1.." + cores + " (this machine's cores), got " + (cores + 1));
