@@ -36,7 +36,8 @@ public record EproxyConfig(List<Branch> branches, double lr, double momentum, do
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT); // a seed of 1.5 is a mistake, not seed 1
 
     public EproxyConfig {
         branches = List.copyOf(branches);

@@ -61,6 +61,8 @@ class EproxyConfigTest {
         assertMessage("{\"learningRate\": 1}", "learningRate");
         assertMessage("{\"netInit\": \"he\"}", "unknown initialisation 'he'");
         assertMessage("{", "not valid JSON");
+        assertMessage("{\"seed\": 1.5}", "Cannot coerce Floating-point value (1.5) to `long` value");
+        assertMessage("{\"iterations\": 2.5}", "Cannot coerce Floating-point value (2.5) to `int` value");
     }
 
     private static void assertMessage(String json, String expected) {
