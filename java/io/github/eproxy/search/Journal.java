@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
@@ -78,13 +77,8 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** The complete records of the earlier run, in file order. */
-    public List<JsonNode> earlier() {
-        return Collections.unmodifiableList(earlier);
-    }
-
     /**
-     * The earlier records as {@code parse} reads them. A record it rejects (a missing or mistyped
+     * The complete records of the earlier run, in file order, as {@code parse} reads them. A record it rejects (a missing or mistyped
      * field: see {@link #field}) is an error that names the file, the line and the reason.
      */
     public <T> List<T> earlier(Function<JsonNode, T> parse) {
