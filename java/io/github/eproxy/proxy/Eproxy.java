@@ -93,7 +93,12 @@ public final class Eproxy implements AutoCloseable {
         return score(space.parse(arch));
     }
 
+    /**
+     * @throws IllegalArgumentException when {@code arch} is not of this scorer's space and width: its
+     *     configuration and FLOPs normalisation belong to that space
+     */
     public Score score(Architecture arch) {
+        requireOwn(arch);
         long start = System.nanoTime();
         Network n = network(arch);
         long params = n.net.paramCount(n.backboneEnd);
@@ -186,7 +191,14 @@ public final class Eproxy implements AutoCloseable {
      * same thing (the libtorch reference in bench/ does).
      */
     public TrainingRun trainingRun(Architecture arch, int threads) {
+        requireOwn(arch);
         return trainingRun(network(arch).net, threads);
+    }
+
+    private void requireOwn(Architecture arch) {
+        if (!space.contains(arch)) {
+            throw new IllegalArgumentException("architecture " + arch.id() + " is not of this scorer's space, " + space);
+        }
     }
 
     private TrainingRun trainingRun(Net net, int planThreads) {

@@ -178,6 +178,16 @@ public final class Nb101 implements SearchSpace {
     }
 
     @Override
+    public String toString() {
+        return name() + " at stem width " + stem;
+    }
+
+    @Override
+    public boolean contains(Architecture arch) {
+        return arch instanceof Spec a && a.stem() == stem;
+    }
+
+    @Override
     public String name() {
         return "nb101";
     }

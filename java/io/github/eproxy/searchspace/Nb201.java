@@ -164,6 +164,16 @@ public final class Nb201 implements SearchSpace {
     }
 
     @Override
+    public String toString() {
+        return name() + " at stem width " + stem;
+    }
+
+    @Override
+    public boolean contains(Architecture arch) {
+        return arch instanceof Cell a && a.stem() == stem;
+    }
+
+    @Override
     public String name() {
         return "nb201";
     }

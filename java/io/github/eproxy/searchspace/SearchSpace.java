@@ -16,7 +16,10 @@ public interface SearchSpace {
     /** A neighbour of {@code arch}: one gene redrawn to a different value. */
     Architecture mutate(Architecture arch, SplittableRandom rng);
 
-    /** Multiply-adds per 3x32x32 image of the largest backbone, for FLOPs normalisation. */
+    /** Whether {@code arch} is a network of this space, at this space's widths. */
+    boolean contains(Architecture arch);
+
+        /** Multiply-adds per 3x32x32 image of the largest backbone, for FLOPs normalisation. */
     long maxMacs();
 
     static SearchSpace named(String name) {

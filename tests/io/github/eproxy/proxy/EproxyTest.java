@@ -3,6 +3,7 @@ package io.github.eproxy.proxy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.eproxy.backend.SgdSettings;
@@ -79,6 +80,20 @@ class EproxyTest {
                 }
             }
             assertEquals(4, frozen, "two barriers, weight and bias each");
+        }
+    }
+
+    /** Another space's or width's architecture would be scored with this space's configuration and FLOPs scale. */
+    @Test
+    void architecturesOfAnotherSpaceOrWidthAreRefused() {
+        try (Eproxy e = Eproxy.builder().space(SMALL).config(small(1)).threads(1).build()) {
+            var wider = new Nb201(8).parse(CELL);
+            IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                    () -> e.score(wider));
+            assertEquals("architecture " + CELL + " is not of this scorer's space, nb201 at stem width 4", other.getMessage());
+            var nb101 = new Nb101(4).parse("[[[0,1],[0,0]],[\"input\",\"output\"]]");
+            assertThrows(IllegalArgumentException.class, () -> e.trainingRun(nb101, 1));
+            assertTrue(SMALL.contains(SMALL.parse(CELL)) && new Nb101(4).contains(nb101) && !new Nb101(8).contains(nb101));
         }
     }
 
