@@ -33,8 +33,8 @@ final class ProxyOptions {
     Long proxySeed;
 
     @Option(names = "--threads", defaultValue = "1",
-            description = "Threads per architecture (default: ${DEFAULT-VALUE}; batch throughput is best with one "
-                    + "thread per architecture and --concurrency = cores).")
+            description = "Threads per architecture, at most the number of cores (default: ${DEFAULT-VALUE}; batch "
+                    + "throughput is best with one thread per architecture and --concurrency = cores).")
     int threads;
 
     @Option(names = "--concurrency", description = "Architectures scored at once (default: number of cores).")
