@@ -30,6 +30,13 @@ public final class ImageBatch {
             throw new IllegalArgumentException(source + ": " + data.length + " bytes is not a whole number of "
                     + RECORD + "-byte CIFAR-10 records");
         }
+        for (int i = 0; i < data.length / RECORD; i++) {
+            int label = data[i * RECORD] & 0xff;
+            if (label > 9) {
+                throw new IllegalArgumentException(source + ": record " + i + " has label " + label
+                        + ", but CIFAR-10 labels are 0 to 9 (is this another dataset's layout?)");
+            }
+        }
         this.data = data;
         this.source = source;
     }

@@ -45,6 +45,12 @@ class InputsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageBatch.load(file.toString()));
         assertTrue(e.getMessage().contains("not a whole number of 3073-byte"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ImageBatch.load(dir.resolve("missing.bin").toString()));
+        byte[] records = new byte[3 * 3073];
+        records[2 * 3073] = 10; // the third record's label
+        Path labels = Files.write(dir.resolve("labels.bin"), records);
+        IllegalArgumentException label = assertThrows(IllegalArgumentException.class, () -> ImageBatch.load(labels.toString()));
+        assertEquals(labels + ": record 2 has label 10, but CIFAR-10 labels are 0 to 9 (is this another dataset's layout?)",
+                label.getMessage());
     }
 
     @Test
