@@ -1,6 +1,5 @@
 package io.github.eproxy.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eproxy.backend.BackendChoice;
@@ -155,11 +154,8 @@ final class CompareCommand implements Callable<Integer> {
     private Row run(ZeroCostProxy p, List<Benchmark.Entry> drawn, double[] acc, Path file) throws Exception {
         Map<String, double[]> done = new HashMap<>();
         try (Journal journal = new Journal(file, resume)) {
-            for (Map.Entry<String, double[]> d : journal.earlier(r -> {
-                JsonNode score = Journal.field(r, "score", true);
-                return Map.entry(Journal.field(r, "arch", false).asText(),
-                        new double[] {score.isNull() ? Double.NaN : score.asDouble(), Journal.field(r, "ms", true).asDouble()});
-            })) {
+            for (Map.Entry<String, double[]> d : journal.earlier(r -> Map.entry(Journal.field(r, "arch", false).asText(),
+                    new double[] {Journal.number(r, "score", Double.NaN), Journal.field(r, "ms", true).asDouble()}))) {
                 done.put(d.getKey(), d.getValue());
             }
             Progress progress = new Progress(p.name(), drawn.size(), done.size());

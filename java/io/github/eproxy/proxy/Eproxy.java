@@ -164,18 +164,17 @@ public final class Eproxy implements AutoCloseable {
         Backend engine;
         try {
             do {
+                engine = backends.poll(100, TimeUnit.MILLISECONDS);
                 if (closed) {
+                    if (engine != null) {
+                        backends.add(engine); // close() is waiting for it
+                    }
                     throw new IllegalStateException("this Eproxy is closed");
                 }
-                engine = backends.poll(100, TimeUnit.MILLISECONDS);
             } while (engine == null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a backend", e);
-        }
-        if (closed) {
-            backends.add(engine);
-            throw new IllegalStateException("this Eproxy is closed");
         }
         try {
             return engine.train(trainingRun(net, threads));

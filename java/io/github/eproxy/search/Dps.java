@@ -100,9 +100,7 @@ public final class Dps {
     }
 
     static Rea.Member<EproxyConfig> fromJson(JsonNode o) {
-        JsonNode fitness = Journal.field(o, "fitness", true);
         return new Rea.Member<>(Journal.field(o, "step", true).asInt(),
-                EproxyConfig.fromJson(Journal.field(o, "config", false).toString()),
-                fitness.isNull() ? Double.NaN : fitness.asDouble());
+                EproxyConfig.fromJson(Journal.field(o, "config", false).toString()), Journal.number(o, "fitness", Double.NaN));
     }
 }

@@ -24,8 +24,11 @@ import java.util.function.Function;
  */
 public final class Journal implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final List<JsonNode> earlier = new ArrayList<>();
-    private final List<Integer> earlierLines = new ArrayList<>();
+    /** A complete record of the earlier run and its line in the file. */
+    private record Line(int number, JsonNode record) {
+    }
+
+    private final List<Line> earlier = new ArrayList<>();
     private final BufferedWriter out;
     private final Path file;
 
@@ -63,8 +66,7 @@ public final class Journal implements AutoCloseable {
             lineNo++;
             if (!line.isBlank()) {
                 try {
-                    earlier.add(JSON.readTree(line));
-                    earlierLines.add(lineNo);
+                    earlier.add(new Line(lineNo, JSON.readTree(line)));
                 } catch (JsonProcessingException e) {
                     throw new IllegalArgumentException(file + " line " + lineNo + " is not JSON: " + e.getOriginalMessage());
                 }
@@ -83,11 +85,11 @@ public final class Journal implements AutoCloseable {
      */
     public <T> List<T> earlier(Function<JsonNode, T> parse) {
         List<T> out = new ArrayList<>(earlier.size());
-        for (int i = 0; i < earlier.size(); i++) {
+        for (Line line : earlier) {
             try {
-                out.add(parse.apply(earlier.get(i)));
+                out.add(parse.apply(line.record()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + " line " + earlierLines.get(i) + " is not a record of this run: "
+                throw new IllegalArgumentException(file + " line " + line.number() + " is not a record of this run: "
                         + e.getMessage(), e);
             }
         }
@@ -104,6 +106,12 @@ public final class Journal implements AutoCloseable {
             throw new IllegalArgumentException("'" + name + "' is not a number: " + v);
         }
         return v;
+    }
+
+    /** A numeric field, which must be there; {@code ifNull} where it was written as null (a non-finite value). */
+    public static double number(JsonNode record, String name, double ifNull) {
+        JsonNode v = field(record, name, true);
+        return v.isNull() ? ifNull : v.asDouble();
     }
 
     public synchronized void append(JsonNode record) {

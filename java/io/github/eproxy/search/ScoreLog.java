@@ -119,9 +119,8 @@ public final class ScoreLog implements AutoCloseable {
         for (int i = 0; i < c.length; i++) {
             c[i] = curve.get(i).isNull() ? Double.NaN : curve.get(i).asDouble();
         }
-        JsonNode score = Journal.field(o, "score", true);
         double loss = o.path("loss").isNull() ? Double.NaN : o.path("loss").asDouble();
-        return new Score(arch, score.isNull() ? Double.POSITIVE_INFINITY : score.asDouble(), loss, c,
+        return new Score(arch, Journal.number(o, "score", Double.POSITIVE_INFINITY), loss, c,
                 Journal.field(o, "macs", true).asLong(), Journal.field(o, "params", true).asLong(),
                 Journal.field(o, "degenerate", false).asBoolean(), Journal.field(o, "diverged", false).asBoolean(),
                 Journal.field(o, "ms", true).asDouble());

@@ -21,7 +21,6 @@ final class NativeBuffer implements AutoCloseable {
         try {
             pointer = new FloatPointer(capacity);
         } catch (OutOfMemoryError e) {
-            pointer = null;
             throw outOfMemory(capacity, e.getMessage());
         }
         if (pointer.isNull()) {
