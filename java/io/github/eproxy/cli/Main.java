@@ -1,14 +1,34 @@
 package io.github.eproxy.cli;
 
+import io.github.eproxy.backend.cpu.BlasFingerprint;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code eproxy} command line. Errors print one line and exit non-zero; no stack traces. */
-@Command(name = "eproxy", mixinStandardHelpOptions = true, version = "eproxy 0.1.0",
+@Command(name = "eproxy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Eproxy + Discrete Proxy Search: a near-zero-cost proxy for neural architecture search.",
         subcommands = {ScoreCommand.class, EvaluateCommand.class, DpsCommand.class, SearchCommand.class, CompareCommand.class})
 public final class Main {
+
+    /** The version, and what a score's bits depend on besides the options: Java and OpenBLAS's kernels. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"eproxy 0.1.0",
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
+                openBlas()};
+        }
+
+        private static String openBlas() {
+            try {
+                return BlasFingerprint.library() + ", products fingerprint " + BlasFingerprint.value()
+                        + " (the CPU engine's scores repeat bit for bit where this is the same)";
+            } catch (LinkageError e) {
+                return "OpenBLAS cannot be loaded on this platform (" + e.getMessage() + ")";
+            }
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -230,6 +230,24 @@ class CliTest {
     }
 
     @Test
+    void resumeOnAMachineWithOtherProductsWarns(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("evaluate");
+        String[] args = {"evaluate", "--space", "nb201", "--sample", "2", "--config", SMALL_CONFIG, "--out-dir",
+            out.toString(), "--resume"};
+        assertEquals(0, run(args)[0]);
+        Path settings = out.resolve("settings.json");
+        var started = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(Files.readString(settings));
+        String here = io.github.eproxy.backend.cpu.BlasFingerprint.value();
+        assertEquals(here, started.get(RunSettings.MACHINE).asText());
+        started.put(RunSettings.MACHINE, "0badc0de");
+        Files.writeString(settings, started.toPrettyString());
+        Object[] resumed = run(args);
+        assertEquals(0, resumed[0], (String) resumed[1]);
+        assertTrue(((String) resumed[1]).contains("eproxy: warning: " + settings + " was started where OpenBLAS's products "
+                + "gave other bits (fingerprint 0badc0de, here " + here + ")"), (String) resumed[1]);
+    }
+
+    @Test
     void searchRunsBothMethodsResumesAndRefusesOtherSettings(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("small.json");
         Files.writeString(config, SMALL_CONFIG);

@@ -5,7 +5,7 @@ import sun.misc.Unsafe;
 
 /**
  * Float access to a block of native memory by element index. The kernels' inner loops run through
- * here, and {@link java.nio.NativeFloats}'s per-access bounds and scope checks made them several times
+ * here, and {@link java.nio.FloatBuffer}'s per-access bounds and scope checks made them several times
  * slower than the arithmetic, so this reads and writes the memory directly. Indices come from the
  * planner, whose layout the tests check; with assertions enabled (as in the test suite) every access
  * is also bounds-checked here.
