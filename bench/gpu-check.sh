@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one script for the GPU machine (no Java, no Maven, no network there). Builds nothing: it
 # runs what bench/gpu-bundle.sh packed into .device/ (send it as the device tool's carry):
-#   1. the environment: nvidia-smi, the CUDA/cuDNN libraries found;
+#   1. the environment: nvidia-smi, the CUDA/cuDNN libraries found, the host CPU's OpenBLAS
+#      fingerprint (README, "Reproducing the numbers on another machine");
 #   2. cuDNN's convolutions against the CPU backend (on failure the rest runs without cuDNN);
 #   3. the GPU tests: native executor vs CPU backend on every op (graphs on and off), a default
 #      NB201 Eproxy run (loss curve within 1e-3), 1,000 architectures without memory growth;
@@ -38,6 +39,11 @@ export LD_LIBRARY_PATH="/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
   date -u
   nvidia-smi || echo "nvidia-smi: not available"
   "$JAVA" -version 2>&1
+  grep -m1 "model name" /proc/cpuinfo
+  grep -m1 -o -w "avx512f" /proc/cpuinfo || echo "no avx512f"
+  # the host's OpenBLAS kernels, and whether forcing Haswell's gives the build machine's bits (6d02ebe1)
+  "$JAVA" -jar "$D/eproxy.jar" -V 2>&1 | grep fingerprint
+  OPENBLAS_CORETYPE=Haswell "$JAVA" -jar "$D/eproxy.jar" -V 2>&1 | sed 's/^/OPENBLAS_CORETYPE=Haswell: /' | grep fingerprint
   echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
   ls "$NV"/nvidia/*/lib 2>/dev/null | grep -E "cudnn|cublas" | head -20
 } > "$OUT/environment.txt" 2>&1
@@ -78,7 +84,7 @@ run_step compare 40 "$JAVA" -jar "$D/eproxy.jar" compare --space nb201 --sample 
   --proxies eproxy,synflow,naswot,zen,zico,snip,grasp,fisher,grad_norm,flops,params --out-dir "$OUT/compare"
 
 {
-  echo "== environment"; grep -E "NVIDIA H|Driver Version|openjdk version" "$OUT/environment.txt"
+  echo "== environment"; grep -E "NVIDIA H|Driver Version|openjdk version|model name|avx512f|fingerprint" "$OUT/environment.txt"
   echo "== cuDNN check"; grep -E "^cuDNN|tests (successful|failed|aborted)|✘" "$OUT/cudnn.txt" | head -20
   echo "== tests"; grep -E "tests (successful|failed|skipped|aborted)|✘" "$OUT/tests.txt" | head -40
   echo "== floor, profile and conv engines"; tail -n 70 "$OUT/floor.txt"
