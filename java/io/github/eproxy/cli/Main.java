@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {ScoreCommand.class, EvaluateCommand.class, DpsCommand.class, SearchCommand.class, CompareCommand.class})
 public final class Main {
 
-    /** The version, and what a score's bits depend on besides the options: Java and OpenBLAS's kernels. */
+    /** The version and runtime, with the OpenBLAS kernels' fingerprint (what a CPU score's bits depend on besides the options). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

@@ -33,7 +33,7 @@ public final class BlasFingerprint {
     private BlasFingerprint() {
     }
 
-    /** Eight hex digits, computed once per JVM (a few milliseconds). */
+    /** Eight hex digits, computed once per JVM. */
     public static String value() {
         String v = value;
         if (v == null) {
