@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's recorded runs hold only as long as the engine gives the same bits. These loss curves
- * were written by the command line (one thread per architecture) with the code of those runs, on the
- * machine that made them; a change that moves them must measure the README's numbers again. They
+ * were written by the command line (one thread per architecture) on the machine of those runs, with
+ * code that gives the README's first command and NB101 sample exactly their recorded rank
+ * correlations; a change that moves them must measure the README's numbers again. They
  * pin the bits, not correctness (the gradient and parity tests do that), and only where OpenBLAS
  * computes products as it did there: elsewhere the test is skipped (see the README, "Reproducing the
  * numbers on another machine").
