@@ -71,15 +71,7 @@ public final class BlasFingerprint {
                         transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                         transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                         m, n, k, 1f, a, transA ? m : k, b, transB ? k : n, p[5], c, n);
-                float[] out = new float[m * n];
-                c.get(out);
-                for (float f : out) {
-                    int bits = Float.floatToRawIntBits(f);
-                    crc.update(bits);
-                    crc.update(bits >>> 8);
-                    crc.update(bits >>> 16);
-                    crc.update(bits >>> 24);
-                }
+                crc.update(c.asByteBuffer());
             }
         }
         return String.format("%08x", crc.getValue());
